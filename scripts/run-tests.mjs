@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Runs node's test runner on every *.test.ts below the given folders, through tsx.
+// Node 20's --test does not expand globs and does not look for .ts files by itself.
+// Usage: node scripts/run-tests.mjs [folder|file ...] [--exclude SUBSTRING ...]
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const args = process.argv.slice(2);
+const roots = [];
+const excludes = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--exclude') excludes.push(args[++i]);
+  else roots.push(args[i]);
+}
+if (roots.length === 0) roots.push('test');
+
+function walk(path, found) {
+  if (statSync(path).isFile()) {
+    found.push(path);
+    return;
+  }
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const full = join(path, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'fixtures' && entry.name !== 'node_modules') walk(full, found);
+    } else if (entry.name.endsWith('.test.ts')) found.push(full);
+  }
+}
+
+const files = [];
+for (const root of roots) walk(root, files);
+const selected = files.filter((f) => !excludes.some((x) => f.includes(x))).sort();
+if (selected.length === 0) {
+  console.error(`no test files under ${roots.join(', ')}`);
+  process.exit(1);
+}
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...selected],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);
