@@ -30,7 +30,7 @@ export class KeptFiles {
     if (!entry) {
       if (this.absent.get(path) === owner) return undefined;
       try {
-        entry = { fd: openSync(path, constants.O_RDONLY | constants.O_CLOEXEC), owner };
+        entry = { fd: openSync(path, constants.O_RDONLY), owner };
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         this.errors.count(collector, code === 'ENOENT' ? 'missing' : 'unreadable');
