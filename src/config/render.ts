@@ -1,0 +1,54 @@
+// The effective configuration as YAML in the file's own words and units, secrets masked, so
+// `cgflux config check` output can be pasted into an issue or back into a config file.
+import { stringify } from 'yaml';
+import type { Config } from './schema.js';
+import { ROOT_SPEC, isLeaf, isSection, outputSpec, type Leaf, type Section } from './spec.js';
+import { formatDuration, formatSize } from './units.js';
+
+export const MASK = '***';
+
+/** `http://user:pass@host` → `http://***@host`. */
+export function maskUrlUserinfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, `$1${MASK}@`);
+}
+
+function renderLeaf(leaf: Leaf, value: unknown): unknown {
+  switch (leaf.kind) {
+    case 'duration':
+      return formatDuration(value as number);
+    case 'size':
+      return formatSize(value as number);
+    case 'interval': {
+      const interval = value as Config['interval'];
+      return interval.cron ?? formatDuration(interval.every_ms ?? 0);
+    }
+    case 'url':
+      return maskUrlUserinfo(value as string);
+    case 'string':
+      return leaf.secret ? (value === '' ? '' : MASK) : value;
+    case 'list':
+      return [...(value as unknown[])];
+    case 'map':
+      return { ...(value as Record<string, string>) };
+    default:
+      return value;
+  }
+}
+
+function renderSection(spec: Section, values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [yamlKey, field] of Object.entries(spec)) {
+    if (isLeaf(field)) out[yamlKey] = renderLeaf(field.leaf, values[field.key ?? yamlKey]);
+    else if (isSection(field)) out[yamlKey] = renderSection(field.section, values[field.key ?? yamlKey] as Record<string, unknown>);
+    else {
+      const outputs = values[yamlKey] as Config['outputs'];
+      out[yamlKey] = outputs.map((o) => renderSection(outputSpec(o.type), o as unknown as Record<string, unknown>));
+    }
+  }
+  return out;
+}
+
+export function renderEffectiveConfig(config: Config): string {
+  const body = stringify(renderSection(ROOT_SPEC, config as unknown as Record<string, unknown>), { lineWidth: 0 });
+  return `# cgflux effective configuration (from ${config.source}; defaults < file < CGFLUX_ env < flags; secrets shown as "${MASK}")\n${body}`;
+}
