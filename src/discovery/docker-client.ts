@@ -1,0 +1,46 @@
+// dockerode clients for the configured socket (`/var/run/docker.sock`, `unix:///…`, `tcp://host:port`).
+// Two clients: API calls get the configured timeout; the events stream must not (it is idle for
+// long stretches and a socket timeout would cut it).
+import { Agent } from 'node:http';
+import Docker from 'dockerode';
+
+export interface DockerTarget {
+  /** For messages: the socket path or tcp address. */
+  description: string;
+  options: Docker.DockerOptions;
+}
+
+export function dockerTarget(socket: string): DockerTarget {
+  if (socket.startsWith('tcp://') || socket.startsWith('http://')) {
+    const url = new URL(socket.replace(/^tcp:/, 'http:'));
+    return { description: socket, options: { host: url.hostname, port: Number(url.port || 2375), protocol: 'http' } };
+  }
+  const socketPath = socket.startsWith('unix://') ? socket.slice('unix://'.length) : socket;
+  return { description: socketPath, options: { socketPath } };
+}
+
+export interface DockerClients {
+  target: DockerTarget;
+  api: Docker;
+  events: Docker;
+  /** Closes every pooled connection so the process can exit. */
+  close(): void;
+}
+
+export function createDockerClients(socket: string, timeoutMs: number): DockerClients {
+  const target = dockerTarget(socket);
+  const apiAgent = new Agent({ keepAlive: true, maxSockets: 8 });
+  const eventsAgent = new Agent({ keepAlive: false });
+  // `agent` is passed through to docker-modem although @types/dockerode does not list it.
+  const api = new Docker({ ...target.options, timeout: timeoutMs, agent: apiAgent } as Docker.DockerOptions);
+  const events = new Docker({ ...target.options, agent: eventsAgent } as Docker.DockerOptions);
+  return {
+    target,
+    api,
+    events,
+    close() {
+      apiAgent.destroy();
+      eventsAgent.destroy();
+    },
+  };
+}
