@@ -1,0 +1,219 @@
+// Samples → line-protocol bodies (`measurement,tags fields`, no timestamp: each output appends
+// its own, see timestamp.ts). The escaped `measurement,tags ` prefix of every
+// (container, measurement, row tags) series is built once and cached; it is rebuilt when the
+// container's name, image or labels change and dropped when the container leaves.
+import type { TagsConfig } from '../config/schema.js';
+import type { ContainerInfo, Row, Sample } from '../model.js';
+import { encodeFieldValue, escapeMeasurement, escapeTag } from './escape.js';
+import { compileLabelFilter, type LabelFilter } from './label-filter.js';
+
+export interface EncoderOptions {
+  hostname: string;
+  tags: TagsConfig;
+  /** A container absent from encode() calls for between this many and twice this many calls is forgotten. */
+  evictAfterTicks?: number;
+}
+
+interface SeriesOwner {
+  /** Raw (unescaped) tags every row of this owner carries, before row tags. */
+  baseTags: Map<string, string>;
+  /** `,container_id="…"` for container rows, '' for host rows. */
+  idField: string;
+  /** row key → escaped `measurement,k=v,… ` prefix. */
+  series: Map<string, string>;
+  lastSeenTick: number;
+  /** The ContainerInfo values the tags were built from, to detect changes. */
+  source?: ContainerSnapshot;
+}
+
+interface ContainerSnapshot {
+  name: string;
+  image: string;
+  imageTag: string;
+  composeProject?: string;
+  composeService?: string;
+  labels: Record<string, string>;
+}
+
+const HOST_OWNER_KEY = '\u0000host';
+const MAX_FIELD_KEYS = 10_000;
+
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  if (a === b) return true;
+  let count = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    count++;
+  }
+  for (const _k in b) count--;
+  return count === 0;
+}
+
+function sameContainer(s: ContainerSnapshot, c: ContainerInfo): boolean {
+  return (
+    s.name === c.name &&
+    s.image === c.image &&
+    s.imageTag === c.imageTag &&
+    s.composeProject === c.composeProject &&
+    s.composeService === c.composeService &&
+    sameLabels(s.labels, c.labels)
+  );
+}
+
+export class LineEncoder {
+  private readonly owners = new Map<string, SeriesOwner>();
+  private readonly fieldKeys = new Map<string, string>();
+  private readonly measurements = new Map<string, string>();
+  /** Row-tag objects reused by collectors map straight to their row-key suffix. */
+  private readonly rowTagKeys = new WeakMap<object, string>();
+  private readonly labelFilter: LabelFilter;
+  private readonly evictAfter: number;
+  private tick = 0;
+
+  constructor(private readonly options: EncoderOptions) {
+    this.labelFilter = compileLabelFilter(options.tags.labels_include, options.tags.labels_exclude);
+    this.evictAfter = options.evictAfterTicks ?? 5;
+  }
+
+  /** Line-protocol bodies of every row of every sample; rows without writable fields are skipped. */
+  encode(samples: readonly Sample[]): string[] {
+    const tick = ++this.tick;
+    const out: string[] = [];
+    for (const sample of samples) {
+      const owner = this.ownerOf(sample.container, tick);
+      for (const row of sample.rows) {
+        const fields = this.encodeFields(row);
+        if (fields === '') continue;
+        out.push(this.prefixOf(owner, row) + fields + owner.idField);
+      }
+    }
+    if (tick % this.evictAfter === 0) this.evictStale(tick);
+    return out;
+  }
+
+  /** Drops the cached series of a container that left. */
+  forget(containerId: string): void {
+    this.owners.delete(containerId);
+  }
+
+  /** Number of cached series owners (containers + host), for tests and self-metrics. */
+  get cachedOwners(): number {
+    return this.owners.size;
+  }
+
+  private evictStale(tick: number): void {
+    for (const [id, owner] of this.owners) {
+      if (tick - owner.lastSeenTick >= this.evictAfter) this.owners.delete(id);
+    }
+  }
+
+  private ownerOf(container: ContainerInfo | null, tick: number): SeriesOwner {
+    const key = container ? container.id : HOST_OWNER_KEY;
+    let owner = this.owners.get(key);
+    if (owner && container && owner.source && !sameContainer(owner.source, container)) owner = undefined;
+    if (!owner) {
+      owner = container ? this.buildContainerOwner(container) : this.buildHostOwner();
+      this.owners.set(key, owner);
+    }
+    owner.lastSeenTick = tick;
+    return owner;
+  }
+
+  private buildHostOwner(): SeriesOwner {
+    const baseTags = new Map<string, string>(Object.entries(this.options.tags.global));
+    baseTags.set('host', this.options.hostname);
+    return { baseTags, idField: '', series: new Map(), lastSeenTick: 0 };
+  }
+
+  private buildContainerOwner(c: ContainerInfo): SeriesOwner {
+    // Later sets win: global tags < chosen labels < cgflux's own container tags.
+    const baseTags = new Map<string, string>(Object.entries(this.options.tags.global));
+    for (const [k, v] of Object.entries(c.labels)) if (this.labelFilter(k)) baseTags.set(k, v);
+    baseTags.set('host', this.options.hostname);
+    baseTags.set('container_name', c.name);
+    baseTags.set('container_image', c.image);
+    baseTags.set('container_version', c.imageTag);
+    if (c.composeProject) baseTags.set('compose_project', c.composeProject);
+    if (c.composeService) baseTags.set('compose_service', c.composeService);
+    const source: ContainerSnapshot = {
+      name: c.name,
+      image: c.image,
+      imageTag: c.imageTag,
+      composeProject: c.composeProject,
+      composeService: c.composeService,
+      labels: { ...c.labels },
+    };
+    const idField = `,${this.fieldKey('container_id')}=${encodeFieldValue(c.id)}`;
+    return { baseTags, idField, series: new Map(), lastSeenTick: 0, source };
+  }
+
+  private rowKey(row: Row): string {
+    const tags = row.tags;
+    if (!tags) return row.measurement;
+    let suffix = this.rowTagKeys.get(tags);
+    if (suffix === undefined) {
+      suffix = '';
+      for (const k in tags) suffix += '\u0000' + k + '\u0001' + tags[k];
+      this.rowTagKeys.set(tags, suffix);
+    }
+    return row.measurement + suffix;
+  }
+
+  private prefixOf(owner: SeriesOwner, row: Row): string {
+    const key = this.rowKey(row);
+    let prefix = owner.series.get(key);
+    if (prefix === undefined) {
+      prefix = this.buildPrefix(owner, row);
+      owner.series.set(key, prefix);
+    }
+    return prefix;
+  }
+
+  private buildPrefix(owner: SeriesOwner, row: Row): string {
+    const tags = new Map(owner.baseTags);
+    if (row.tags) for (const k in row.tags) tags.set(k, row.tags[k]);
+    let text = this.measurement(row.measurement);
+    for (const k of [...tags.keys()].sort()) {
+      const v = tags.get(k);
+      // Line protocol has no empty tag keys or values: such a tag is left out (as Point does).
+      if (k && v) text += ',' + escapeTag(k) + '=' + escapeTag(v);
+    }
+    return text + ' ';
+  }
+
+  private measurement(name: string): string {
+    let m = this.measurements.get(name);
+    if (m === undefined) {
+      m = escapeMeasurement(name);
+      this.measurements.set(name, m);
+    }
+    return m;
+  }
+
+  private fieldKey(name: string): string {
+    let k = this.fieldKeys.get(name);
+    if (k === undefined) {
+      if (this.fieldKeys.size >= MAX_FIELD_KEYS) this.fieldKeys.clear();
+      k = escapeTag(name);
+      this.fieldKeys.set(name, k);
+    }
+    return k;
+  }
+
+  private encodeFields(row: Row): string {
+    let text = '';
+    const fields = row.fields;
+    for (const name in fields) {
+      if (!name) continue;
+      const value = encodeFieldValue(fields[name]);
+      if (value === undefined) continue;
+      text += (text === '' ? '' : ',') + this.fieldKey(name) + '=' + value;
+    }
+    return text;
+  }
+}
+
+/** Encodes with a throwaway encoder (no cache reuse): for tools and benchmarks' baselines. */
+export function encodeOnce(samples: readonly Sample[], options: EncoderOptions): string[] {
+  return new LineEncoder(options).encode(samples);
+}
