@@ -97,7 +97,10 @@ export class Registry extends EventEmitter<RegistryEvents> {
     this.stream = new EventStream(this.clients.events, options.backoff);
     this.stream.on('event', (e) => this.onEvent(e));
     this.stream.on('connected', (reconnect) => this.onConnected(reconnect));
-    this.stream.on('disconnected', (err) => this.connection.failed(err));
+    this.stream.on('disconnected', (err) => {
+      this.counters.errors++;
+      this.connection.failed(err);
+    });
   }
 
   /** Lists, then follows events. Resolves after the first list (or the first failure to reach dockerd). */
