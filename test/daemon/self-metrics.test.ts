@@ -1,0 +1,176 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSync, closeSync, readdirSync } from 'node:fs';
+import {
+  MetricsRegistry,
+  countOpenFds,
+  escapeLabelValue,
+  registerProcessMetrics,
+  INTERNAL_MEASUREMENT,
+} from '../../src/daemon/self-metrics.js';
+
+describe('MetricsRegistry: Prometheus text', () => {
+  test('renders HELP, TYPE, prefix, _total and labels exactly', () => {
+    const r = new MetricsRegistry();
+    const influx = r.counter('points_written_total', 'Points accepted by the output.', { output: 'influx' });
+    const file = r.counter('points_written', 'ignored: first help wins', { output: 'file' });
+    r.gauge('containers', 'Containers sampled by the last tick.').set(37);
+    r.gaugeFn('spool_bytes', 'Bytes waiting in the spool.', () => 1536, { output: 'influx' });
+    r.gauge('gather_seconds', 'Time the last tick took.', {}, { float: true }).set(0.25);
+    influx.inc(400);
+    influx.inc(12);
+    file.inc();
+    assert.equal(
+      r.renderPrometheus(),
+      '# HELP cgflux_points_written_total Points accepted by the output.\n' +
+        '# TYPE cgflux_points_written_total counter\n' +
+        'cgflux_points_written_total{output="influx"} 412\n' +
+        'cgflux_points_written_total{output="file"} 1\n' +
+        '# HELP cgflux_containers Containers sampled by the last tick.\n' +
+        '# TYPE cgflux_containers gauge\n' +
+        'cgflux_containers 37\n' +
+        '# HELP cgflux_spool_bytes Bytes waiting in the spool.\n' +
+        '# TYPE cgflux_spool_bytes gauge\n' +
+        'cgflux_spool_bytes{output="influx"} 1536\n' +
+        '# HELP cgflux_gather_seconds Time the last tick took.\n' +
+        '# TYPE cgflux_gather_seconds gauge\n' +
+        'cgflux_gather_seconds 0.25\n',
+    );
+  });
+
+  test('the same name and labels give the same handle, label order does not matter', () => {
+    const r = new MetricsRegistry();
+    const a = r.counter('read_errors_total', 'h', { collector: 'cpu', reason: 'missing' });
+    const b = r.counter('read_errors_total', 'h', { reason: 'missing', collector: 'cpu' });
+    a.inc(2);
+    b.inc(3);
+    assert.equal(a, b);
+    assert.equal(a.value, 5);
+    assert.equal(
+      r.renderPrometheus(),
+      '# HELP cgflux_read_errors_total h\n# TYPE cgflux_read_errors_total counter\n' +
+        'cgflux_read_errors_total{collector="cpu",reason="missing"} 5\n',
+    );
+  });
+
+  test('label values escape backslash, double quote and newline; HELP escapes backslash and newline', () => {
+    assert.equal(escapeLabelValue('a"b\\c\nd'), 'a\\"b\\\\c\\nd');
+    const r = new MetricsRegistry();
+    r.gauge('odd', 'line one\nback\\slash "quoted"', { path: 'C:\\x "y"\nz' }).set(1);
+    assert.equal(
+      r.renderPrometheus(),
+      '# HELP cgflux_odd line one\\nback\\\\slash "quoted"\n# TYPE cgflux_odd gauge\n' +
+        'cgflux_odd{path="C:\\\\x \\"y\\"\\nz"} 1\n',
+    );
+  });
+
+  test('special values, undefined callbacks, throwing callbacks and dynamic families', () => {
+    const r = new MetricsRegistry();
+    r.gauge('nan', 'n', {}, { float: true }).set(NaN);
+    r.gauge('inf', 'i', {}, { float: true }).set(-Infinity);
+    r.gaugeFn('unknown', 'u', () => undefined);
+    r.gaugeFn('broken', 'b', () => {
+      throw new Error('boom');
+    });
+    r.dynamic('counter', 'read_errors', 'Values that could not be read.', () => [
+      { labels: { collector: 'memory', reason: 'vanished' }, value: 4 },
+      { labels: { collector: 'cpu', reason: 'malformed' }, value: 1 },
+    ]);
+    assert.equal(
+      r.renderPrometheus(),
+      '# HELP cgflux_nan n\n# TYPE cgflux_nan gauge\ncgflux_nan NaN\n' +
+        '# HELP cgflux_inf i\n# TYPE cgflux_inf gauge\ncgflux_inf -Inf\n' +
+        '# HELP cgflux_read_errors_total Values that could not be read.\n# TYPE cgflux_read_errors_total counter\n' +
+        'cgflux_read_errors_total{collector="memory",reason="vanished"} 4\n' +
+        'cgflux_read_errors_total{collector="cpu",reason="malformed"} 1\n',
+    );
+  });
+
+  test('rejects a type clash and invalid names', () => {
+    const r = new MetricsRegistry();
+    r.counter('x', 'h');
+    assert.throws(() => r.gauge('x', 'h'), /already registered as a counter/);
+    assert.throws(() => r.counter('bad-name', 'h'), /invalid metric name/);
+    assert.throws(() => r.counter('ok', 'h', { 'bad-label': 'v' }), /invalid label name/);
+  });
+
+  test('remove drops one label set or a whole family', () => {
+    const r = new MetricsRegistry();
+    r.counter('points_written', 'h', { output: 'a' }).inc();
+    r.counter('points_written', 'h', { output: 'b' }).inc(2);
+    r.gaugeFn('spool_bytes', 's', () => 10, { output: 'a' });
+    r.gaugeFn('spool_bytes', 's', () => 20, { output: 'b' });
+    r.remove('points_written_total', { output: 'a' });
+    r.remove('spool_bytes', { output: 'a' });
+    assert.equal(
+      r.renderPrometheus(),
+      '# HELP cgflux_points_written_total h\n# TYPE cgflux_points_written_total counter\ncgflux_points_written_total{output="b"} 2\n' +
+        '# HELP cgflux_spool_bytes s\n# TYPE cgflux_spool_bytes gauge\ncgflux_spool_bytes{output="b"} 20\n',
+    );
+    r.remove('spool_bytes');
+    assert.doesNotMatch(r.renderPrometheus(), /spool/);
+  });
+});
+
+describe('MetricsRegistry: cgflux_internal rows', () => {
+  test('one row per label set, a tag per label, bigint for integer families and number for floats', () => {
+    const r = new MetricsRegistry();
+    r.counter('points_written_total', 'h', { output: 'influx' }).inc(412);
+    r.counter('points_dropped_total', 'h', { output: 'influx' }).inc(3);
+    r.gaugeFn('spool_bytes', 'h', () => 1536.9, { output: 'influx' });
+    r.counter('ticks_skipped', 'h').inc(2);
+    r.gauge('gather_ms', 'h', {}, { float: true }).set(12.5);
+    r.gauge('containers', 'h').set(37);
+    r.gauge('broken', 'h', {}, { float: true }).set(NaN);
+    const rows = r.toRows();
+    assert.deepEqual(rows, [
+      {
+        measurement: INTERNAL_MEASUREMENT,
+        tags: { output: 'influx' },
+        fields: { points_written: 412n, points_dropped: 3n, spool_bytes: 1536n },
+      },
+      { measurement: 'cgflux_internal', fields: { ticks_skipped: 2n, gather_ms: 12.5, containers: 37n } },
+    ]);
+  });
+
+  test('multiple labels become multiple tags', () => {
+    const r = new MetricsRegistry();
+    r.dynamic('counter', 'read_errors', 'h', () => [{ labels: { reason: 'missing', collector: 'cpu' }, value: 7 }]);
+    assert.deepEqual(r.toRows(), [
+      { measurement: 'cgflux_internal', tags: { collector: 'cpu', reason: 'missing' }, fields: { read_errors: 7n } },
+    ]);
+  });
+});
+
+describe('process metrics', () => {
+  test('open fds follows opened and closed descriptors', () => {
+    const before = countOpenFds();
+    assert.equal(before, readdirSync('/proc/self/fd').length - 1);
+    const fds = [openSync('/proc/self/stat', 'r'), openSync('/proc/self/status', 'r')];
+    assert.equal(countOpenFds(), (before as number) + 2);
+    for (const fd of fds) closeSync(fd);
+    assert.equal(countOpenFds(), before);
+    assert.equal(countOpenFds('/nonexistent/fd'), undefined);
+  });
+
+  test('RSS, heap, fds, CPU and uptime are rendered with plausible values', () => {
+    const r = new MetricsRegistry();
+    registerProcessMetrics(r);
+    const text = r.renderPrometheus();
+    const value = (name: string): number => {
+      const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+      assert.ok(m, `${name} in\n${text}`);
+      return Number(m[1]);
+    };
+    const rss = value('cgflux_process_resident_memory_bytes');
+    assert.ok(rss > 10 * 1024 * 1024 && rss < 4 * 1024 ** 3, `rss ${rss}`);
+    assert.ok(value('cgflux_process_heap_used_bytes') > 1024 * 1024);
+    assert.ok(value('cgflux_process_open_fds') >= 3);
+    const cpu = value('cgflux_process_cpu_seconds_total');
+    assert.ok(cpu > 0 && cpu < process.uptime() * 64, `cpu ${cpu}`);
+    assert.ok(value('cgflux_process_uptime_seconds') > 0);
+    const [row] = r.toRows();
+    assert.equal(typeof row.fields.process_resident_memory_bytes, 'bigint');
+    assert.equal(typeof row.fields.process_cpu_seconds, 'number');
+  });
+});
