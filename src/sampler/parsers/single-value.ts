@@ -1,0 +1,71 @@
+// Parsers of one-value cgroup files: counters (`memory.current`, `pids.current`), limits that may
+// say "no limit" (`memory.max`/`pids.max` = `max`, v1 `cpu.cfs_quota_us` = `-1`, v1
+// `memory.limit_in_bytes` = a huge page-rounded value) and space-separated counter lists
+// (`cpuacct.usage_percpu`).
+import { parseU64 } from './u64.js';
+
+/** What a limit file said: a number, or that there is no limit. */
+export type Limit = { unlimited: false; value: bigint } | { unlimited: true };
+
+export const UNLIMITED: Limit = Object.freeze({ unlimited: true });
+
+/**
+ * v1 writes "no limit" as the largest page-aligned counter (9223372036854771712 with 4 KiB pages,
+ * 9223372036854710272 with 64 KiB pages). No machine has 2^62 bytes (4 EiB) of memory, so any
+ * value from there up is taken as "no limit", whatever the page size.
+ */
+export const V1_UNLIMITED_FROM = 1n << 62n;
+
+/** Bounds of the one value in the file, without the trailing newline and blanks. */
+function trimmed(text: string): [number, number] {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isBlank(text.charCodeAt(start))) start++;
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+  return [start, end];
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+/** One unsigned decimal (`123\n`); undefined when empty or anything else. */
+export function parseSingleU64(text: string): bigint | undefined {
+  const [start, end] = trimmed(text);
+  return parseU64(text, start, end);
+}
+
+/**
+ * A limit: `max` (v2) or `-1` (v1 quotas) means no limit; a value at or above `unlimitedFrom`
+ * (v1 memory) too. Undefined when the file holds anything else.
+ */
+export function parseLimit(text: string, unlimitedFrom?: bigint): Limit | undefined {
+  const [start, end] = trimmed(text);
+  if (end - start === 3 && text.startsWith('max', start)) return UNLIMITED;
+  if (end - start === 2 && text.startsWith('-1', start)) return UNLIMITED;
+  const value = parseU64(text, start, end);
+  if (value === undefined) return undefined;
+  if (unlimitedFrom !== undefined && value >= unlimitedFrom) return UNLIMITED;
+  return { unlimited: false, value };
+}
+
+/**
+ * Space-separated unsigned decimals on one line (`cpuacct.usage_percpu`: one ns counter per
+ * possible CPU). Undefined when empty or when any item is not a number.
+ */
+export function parseU64List(text: string): bigint[] | undefined {
+  const [start, end] = trimmed(text);
+  if (start === end) return undefined;
+  const values: bigint[] = [];
+  let i = start;
+  while (i < end) {
+    while (i < end && isBlank(text.charCodeAt(i))) i++;
+    if (i >= end) break;
+    const from = i;
+    while (i < end && !isBlank(text.charCodeAt(i))) i++;
+    const value = parseU64(text, from, i);
+    if (value === undefined) return undefined;
+    values.push(value);
+  }
+  return values;
+}
