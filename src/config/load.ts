@@ -27,6 +27,8 @@ export interface LoadOptions {
   flags?: FlagValues;
   /** Defaults to os.hostname(). */
   hostname?: string;
+  /** The optional file read when none is named; DEFAULT_CONFIG_PATH unless a test says otherwise. */
+  defaultFile?: string;
 }
 
 /** Which file to read: an explicitly named one must exist, the default one is optional. */
@@ -37,7 +39,8 @@ export function chooseConfigFile(opts: LoadOptions): { path: string; explicit: b
   if (typeof flag === 'string') return { path: flag, explicit: true, how: 'named by --config' };
   const fromEnv = env[CONFIG_FILE_ENV];
   if (fromEnv) return { path: fromEnv, explicit: true, how: `named by ${CONFIG_FILE_ENV}` };
-  return existsSync(DEFAULT_CONFIG_PATH) ? { path: DEFAULT_CONFIG_PATH, explicit: false, how: 'default' } : null;
+  const fallback = opts.defaultFile ?? DEFAULT_CONFIG_PATH;
+  return existsSync(fallback) ? { path: fallback, explicit: false, how: 'default' } : null;
 }
 
 function readConfigText(path: string, how: string, issues: IssueList): string | null {

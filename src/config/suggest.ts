@@ -26,7 +26,13 @@ export function closest(word: string, candidates: Iterable<string>): string | nu
     }
   }
   const allowed = Math.max(2, Math.floor(w.length / 3));
-  return best !== null && bestDistance <= allowed ? best : null;
+  if (best !== null && bestDistance <= allowed) return best;
+  // `warning` for `warn`, `influxdb` for `influxdb_v2`: one is the start of the other.
+  for (const c of candidates) {
+    const lc = c.toLowerCase();
+    if (Math.min(lc.length, w.length) >= 3 && (lc.startsWith(w) || w.startsWith(lc))) return c;
+  }
+  return null;
 }
 
 /** ` (did you mean "x"?)` or ''. */

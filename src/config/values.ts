@@ -47,7 +47,9 @@ export function parseScalar(leaf: ScalarLeaf, value: unknown, found: string, fro
     case 'interval':
       return parseInterval(value, found);
   }
-  // The remaining kinds are all text.
+  // The remaining kinds are all text. `listen: 9273` gets the same full message as `listen: "9273"`.
+  const textOnly = leaf.kind !== 'string' && leaf.kind !== 'hostname' && leaf.kind !== 'file_path';
+  if (textOnly && typeof value === 'number') value = found;
   if (typeof value !== 'string') return fail(expectedText(leaf, value, found));
   switch (leaf.kind) {
     case 'string':
@@ -75,7 +77,8 @@ function expectedText(leaf: ScalarLeaf, value: unknown, found: string): string {
     url: 'an http(s) URL', listen: 'host:port', docker_socket: 'a Docker socket path or tcp://host:port',
   };
   const expected = `expected ${what[leaf.kind] ?? 'text'}`;
-  if (typeof value === 'number' || typeof value === 'boolean') {
+  const quotingHelps = leaf.kind === 'string' || leaf.kind === 'hostname' || leaf.kind === 'file_path';
+  if (quotingHelps && (typeof value === 'number' || typeof value === 'boolean')) {
     return `${expected}, got ${found} (a ${typeof value}; put it in quotes: "${found}")`;
   }
   return `${expected}, got ${found}`;

@@ -1,6 +1,6 @@
 // Reads the YAML file into a Config, node by node, so every problem carries the line:col of the
 // node to fix (for a missing key: the map it belongs in).
-import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Node, type YAMLMap } from 'yaml';
 import { IssueList, type Origin } from './errors.js';
 import { closest } from './suggest.js';
 import { isLeaf, isSection, leavesOf, type LeafField, type Section } from './spec.js';
@@ -54,11 +54,40 @@ export function parseYaml(text: string, source: string, issues: IssueList): { do
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problems = [...doc.errors, ...doc.warnings];
   for (const e of problems) {
-    const { line, col } = lines.linePos(e.pos[0]);
-    const hint = e.code === 'TAB_AS_INDENT' ? ' (indent with spaces)' : e.code === 'DUPLICATE_KEY' ? ' (this key appears twice in the same map)' : '';
-    issues.add({ source, line, col }, '', `invalid YAML: ${e.message.split('\n')[0]}${hint}`);
+    let offset = e.pos[0];
+    let message = e.message.split('\n')[0]!;
+    if (e.code === 'TAB_AS_INDENT') message += '; expected spaces';
+    if (e.code === 'DUPLICATE_KEY') {
+      const key = /^\s*([^:\n]+?)\s*:/.exec(text.slice(offset))?.[1];
+      message = `key ${key ? JSON.stringify(key) : ''} appears twice in the same map; keep one`;
+    }
+    if (e.code === 'MISSING_CHAR' && message.includes('quote')) {
+      // The parser notices at the end of the file; the operator needs the line the string opens on.
+      const start = unterminatedStringStart(doc, offset);
+      if (start !== null) {
+        offset = start;
+        message = 'this quoted string has no closing quote';
+      }
+    }
+    const { line, col } = lines.linePos(offset);
+    issues.add({ source, line, col }, '', `invalid YAML: ${message}`);
   }
   return problems.length > 0 ? null : { doc, lines };
+}
+
+function unterminatedStringStart(doc: Document, errorOffset: number): number | null {
+  let start: number | null = null;
+  visit(doc, {
+    Scalar(_key, node) {
+      const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+      if (quoted && node.range && node.range[1] >= errorOffset) {
+        start = node.range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return start;
 }
 
 export function joinPath(parent: string, key: string): string {
