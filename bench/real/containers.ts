@@ -1,0 +1,53 @@
+// The real containers of the benchmark: busybox, no network, labelled so that they can always be
+// found and removed (also after a crash: the next run removes leftovers of the label first).
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { ContainerInfo } from '../../src/model.js';
+import { containerInfoFromInspect, type InspectLike } from '../../src/discovery/inspect-mapper.js';
+import { CgroupResolver } from '../../src/discovery/cgroup-paths.js';
+
+const run = promisify(execFile);
+export const BENCH_IMAGE = 'cgflux-test/busybox:latest';
+export const BENCH_LABEL = 'io.cgflux.bench';
+
+async function docker(...args: string[]): Promise<string> {
+  const { stdout } = await run('docker', args, { maxBuffer: 64 * 1024 * 1024 });
+  return stdout.trim();
+}
+
+export async function removeBenchContainers(): Promise<void> {
+  const ids = (await docker('ps', '-aq', '--filter', `label=${BENCH_LABEL}`)).split(/\s+/).filter(Boolean);
+  if (ids.length) await docker('rm', '-f', ...ids);
+}
+
+/** Starts `count` containers (a few at a time: dockerd serializes much of a start anyway). */
+export async function startBenchContainers(count: number): Promise<string[]> {
+  await removeBenchContainers();
+  const ids: string[] = [];
+  const batch = 8;
+  for (let i = 0; i < count; i += batch) {
+    const n = Math.min(batch, count - i);
+    const started = await Promise.all(
+      Array.from({ length: n }, (_, k) =>
+        docker('run', '-d', '--network', 'none', '--label', `${BENCH_LABEL}=1`, '--name', `cgflux-bench-${process.pid}-${i + k}`,
+          BENCH_IMAGE, 'sh', '-c', 'sleep 3600'),
+      ),
+    );
+    ids.push(...started);
+  }
+  return ids;
+}
+
+/** ContainerInfos with resolved cgroup dirs, as discovery would hand them to the sampler. */
+export async function inspectContainers(ids: readonly string[]): Promise<ContainerInfo[]> {
+  const inspected = JSON.parse(await docker('inspect', ...ids)) as InspectLike[];
+  const resolver = new CgroupResolver({ proc_root: '/proc', cgroup_root: '/sys/fs/cgroup' });
+  const infos: ContainerInfo[] = [];
+  for (const raw of inspected) {
+    const info = containerInfoFromInspect(raw);
+    info.cgroup = await resolver.resolve(info.pid, info.id);
+    if (!info.cgroup) throw new Error(`cannot resolve the cgroup dirs of container ${info.name} (pid ${info.pid})`);
+    infos.push(info);
+  }
+  return infos;
+}
