@@ -1,0 +1,110 @@
+// Kept-open descriptors for per-task /proc files (`/proc/<tid>/status`, `/proc/<pid>/net/dev`).
+// Unlike cgroup files (KeptFiles), these come and go with tasks, so:
+//  - a task that exited is a normal outcome (GONE), not a read error to count;
+//  - each descriptor can be closed on its own (thread exited, container pid changed), so fds do
+//    not leak over thread and container churn;
+//  - at most `maxOpen` descriptors are kept; beyond that a file is opened, read and closed each time
+//    (measured on Linux 6.18: kept read of a task status 7.5 µs, open+read+close 12.3 µs,
+//    readFileSync 17.7 µs). The cap protects the process fd limit (20,000 on the test machine),
+//    which the cgroup files of thousands of containers already use.
+// A kept descriptor of /proc/<tid>/status fails with ESRCH once that task exited, even when the
+// number was reused by a new task: that is how a reused tid is told apart from the old one.
+// Caveat (verified): a kept /proc/<pid>/net/dev keeps reading the network namespace it was opened
+// in after the pid exited, so callers must close it when the pid changes and check liveness apart.
+import { closeSync, openSync, readSync, constants } from 'node:fs';
+
+export const GONE = Symbol('task gone');
+
+export interface ProcRead {
+  /** Content, GONE (task exited / never existed), or undefined on another failure (`errorCode`). */
+  text: string | typeof GONE | undefined;
+  /** A kept descriptor reported its task gone and the path was reopened on a new task. */
+  reopened: boolean;
+  errorCode?: string;
+}
+
+interface Kept {
+  fd: number;
+  path: string;
+}
+
+function isGone(code: string | undefined): boolean {
+  return code === 'ENOENT' || code === 'ESRCH' || code === 'ENODEV';
+}
+
+export class ProcFiles {
+  private readonly kept = new Map<string | number, Kept>();
+  private buffer = Buffer.allocUnsafe(16 * 1024);
+  private readonly result: ProcRead = { text: undefined, reopened: false };
+
+  constructor(private readonly maxOpen = 4096) {}
+
+  /** Reads `path`, kept under `key`. The returned object is reused by the next call. */
+  read(key: string | number, path: string): ProcRead {
+    const r = this.result;
+    r.reopened = false;
+    r.errorCode = undefined;
+    const kept = this.kept.get(key);
+    if (kept && kept.path !== path) this.close(key);
+    else if (kept) {
+      try {
+        r.text = this.readFd(kept.fd);
+        return r;
+      } catch (err) {
+        this.close(key);
+        const code = (err as NodeJS.ErrnoException).code;
+        if (!isGone(code)) return this.fail(code);
+        r.reopened = true;
+      }
+    }
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_RDONLY);
+    } catch (err) {
+      return this.fail((err as NodeJS.ErrnoException).code);
+    }
+    try {
+      r.text = this.readFd(fd);
+    } catch (err) {
+      closeSync(fd);
+      return this.fail((err as NodeJS.ErrnoException).code);
+    }
+    if (this.kept.size < this.maxOpen) this.kept.set(key, { fd, path });
+    else closeSync(fd);
+    return r;
+  }
+
+  close(key: string | number): void {
+    const kept = this.kept.get(key);
+    if (!kept) return;
+    this.kept.delete(key);
+    try {
+      closeSync(kept.fd);
+    } catch {
+      /* already closed */
+    }
+  }
+
+  closeAll(): void {
+    for (const key of [...this.kept.keys()]) this.close(key);
+  }
+
+  get openCount(): number {
+    return this.kept.size;
+  }
+
+  private fail(code: string | undefined): ProcRead {
+    this.result.text = isGone(code) ? GONE : undefined;
+    this.result.errorCode = code;
+    return this.result;
+  }
+
+  private readFd(fd: number): string {
+    let length = readSync(fd, this.buffer, 0, this.buffer.length, 0);
+    while (length === this.buffer.length) {
+      this.buffer = Buffer.allocUnsafe(this.buffer.length * 2);
+      length = readSync(fd, this.buffer, 0, this.buffer.length, 0);
+    }
+    return this.buffer.toString('latin1', 0, length);
+  }
+}

@@ -1,0 +1,123 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBlkioCollector } from '../../../src/sampler/collectors/blkio.js';
+import { FIXTURES, V1_ID, V1_OLD_KERNEL_ID, V2_ID, container, harness, view } from './fixture-context.js';
+
+const V1 = join(FIXTURES, 'cgroup-v1');
+const V2 = join(FIXTURES, 'cgroup-v2');
+const M = 'docker_container_blkio';
+
+function fields(rb: bigint, wb: bigint, tb: bigint, ri: bigint, wi: bigint, ti: bigint) {
+  return {
+    io_service_bytes_recursive_read: rb, io_service_bytes_recursive_write: wb, io_service_bytes_recursive_total: tb,
+    io_serviced_recursive_read: ri, io_serviced_recursive_write: wi, io_serviced_recursive_total: ti,
+  };
+}
+
+function v1(id: string, root = V1) {
+  return harness({
+    container: container(id, 4100),
+    cgroup: { version: 1, driver: 'cgroupfs', dirs: { blkio: `${root}/sys/fs/cgroup/blkio/docker/${id}` } },
+    procRoot: `${root}/proc`, sysRoot: `${root}/sys`,
+  });
+}
+
+test('v1: per device the first populated source (bfq before throttle), never both; names from uevent', () => {
+  const h = v1(V1_ID);
+  const rows = h.collect(createBlkioCollector());
+  assert.ok(rows.every((r) => r.measurement === M));
+  assert.deepEqual(view(rows), [
+    // 253:0 is populated in bfq (and the same I/O again in throttle): bfq only
+    [{ device: '253:0', device_name: 'dm-0' }, fields(4096n, 8192n, 12288n, 1n, 2n, 3n)],
+    // 8:0 is listed all-zero in bfq, populated in throttle: throttle
+    [{ device: '8:0', device_name: 'sda' }, fields(1048576n, 10485760n, 11534336n, 16n, 80n, 96n)],
+    // 8:16 has no uevent in this /sys: no device_name
+    [{ device: '8:16' }, fields(0n, 0n, 0n, 0n, 0n, 0n)],
+    [{ device: 'total' }, fields(1052672n, 10493952n, 11546624n, 17n, 82n, 99n)],
+  ]);
+  // cfq files are absent on this kernel: not a read error
+  assert.equal(h.errors.total(), 0);
+});
+
+test('v1 old kernel: CFQ populated wins over throttle; throttle falls back to the non-recursive names', () => {
+  const h = v1(V1_OLD_KERNEL_ID);
+  assert.deepEqual(view(h.collect(createBlkioCollector())), [
+    [{ device: '8:0', device_name: 'sda' }, fields(2048n, 4096n, 6144n, 2n, 4n, 6n)],
+    [{ device: '8:32' }, fields(512n, 0n, 512n, 1n, 0n, 1n)],
+    [{ device: 'total' }, fields(2560n, 4096n, 6656n, 3n, 4n, 7n)],
+  ]);
+  assert.equal(h.errors.total(), 0);
+});
+
+test('v1: no I/O yet ("Total 0") gives a zero total row; malformed lines are counted, the rest ships', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cgflux-blkio-'));
+  try {
+    cpSync(V1, root, { recursive: true });
+    const dir = `${root}/sys/fs/cgroup/blkio/docker/${V1_OLD_KERNEL_ID}`;
+    rmSync(`${dir}/blkio.io_service_bytes_recursive`);
+    rmSync(`${dir}/blkio.io_serviced_recursive`);
+    writeFileSync(`${dir}/blkio.throttle.io_service_bytes`, 'Total 0\n');
+    writeFileSync(`${dir}/blkio.throttle.io_serviced`, 'Total 0\n');
+    const h = v1(V1_OLD_KERNEL_ID, root);
+    const collector = createBlkioCollector();
+    assert.deepEqual(view(h.collect(collector)), [[{ device: 'total' }, fields(0n, 0n, 0n, 0n, 0n, 0n)]]);
+    writeFileSync(`${dir}/blkio.throttle.io_service_bytes`, '8:0 Read 10\n8:0 Write 20\n8:0 Total 30\ngarbage line here\n8:0 Wr');
+    writeFileSync(`${dir}/blkio.throttle.io_serviced`, '8:0 Read 1\n8:0 Write 2\n8:0 Total 3\nTotal 3\n');
+    assert.deepEqual(view(h.collect(collector)), [
+      [{ device: '8:0', device_name: 'sda' }, fields(10n, 20n, 30n, 1n, 2n, 3n)],
+      [{ device: 'total' }, fields(10n, 20n, 30n, 1n, 2n, 3n)],
+    ]);
+    assert.deepEqual(h.errors.entries(), [['blkio', 'malformed', 2]]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('v1: blkio controller not mounted: no rows, no error; no stat file at all: counted missing', () => {
+  const h = harness({ container: container(V1_ID, 4100), cgroup: { version: 1, driver: 'cgroupfs', dirs: {} }, procRoot: `${V1}/proc`, sysRoot: `${V1}/sys` });
+  assert.deepEqual(h.collect(createBlkioCollector()), []);
+  assert.equal(h.errors.total(), 0);
+  const empty = harness({ container: container(V1_ID, 4100), cgroup: { version: 1, driver: 'cgroupfs', dirs: { blkio: `${V1}/sys/fs/cgroup/pids/docker/${V1_ID}` } }, procRoot: `${V1}/proc`, sysRoot: `${V1}/sys` });
+  assert.deepEqual(empty.collect(createBlkioCollector()), []);
+  assert.deepEqual(empty.errors.entries(), [['blkio', 'missing', 1]]);
+});
+
+test('v2 cgroupfs layout: io.stat, total = read + write + discard, extra io.cost keys ignored', () => {
+  const h = harness({
+    container: container(V2_ID, 5100),
+    cgroup: { version: 2, driver: 'cgroupfs', dirs: { unified: `${V2}/sys/fs/cgroup/docker/${V2_ID}` } },
+    procRoot: `${V2}/proc`, sysRoot: `${V2}/sys`,
+  });
+  assert.deepEqual(view(h.collect(createBlkioCollector())), [
+    [{ device: '8:0', device_name: 'sda' }, fields(1048576n, 10485760n, 11538432n, 16n, 80n, 97n)],
+    [{ device: '253:0' }, fields(4096n, 8192n, 12288n, 1n, 2n, 3n)],
+    [{ device: 'total' }, fields(1052672n, 10493952n, 11550720n, 17n, 82n, 100n)],
+  ]);
+  assert.equal(h.errors.total(), 0);
+});
+
+test('v2 systemd layout: counters above 2^63 are passed on exactly (the encoder clamps them)', () => {
+  const h = harness({
+    container: container(V2_ID, 5200),
+    cgroup: { version: 2, driver: 'systemd', dirs: { unified: `${V2}/sys/fs/cgroup/system.slice/docker-${V2_ID}.scope` } },
+    procRoot: `${V2}/proc`, sysRoot: `${V2}/sys`,
+  });
+  const total = 18446744073709551615n + 9223372036854775808n;
+  assert.deepEqual(view(h.collect(createBlkioCollector())), [
+    [{ device: '259:0', device_name: 'nvme0n1' }, fields(18446744073709551615n, 9223372036854775808n, total, 3n, 4n, 7n)],
+    [{ device: 'total' }, fields(18446744073709551615n, 9223372036854775808n, total, 3n, 4n, 7n)],
+  ]);
+});
+
+test('v2: io.stat missing (io controller not enabled for the cgroup) is counted, no rows', () => {
+  const h = harness({
+    container: container(V2_ID, 5100),
+    cgroup: { version: 2, driver: 'cgroupfs', dirs: { unified: `${V2}/sys/fs/cgroup/docker/nope` } },
+    procRoot: `${V2}/proc`, sysRoot: `${V2}/sys`,
+  });
+  assert.deepEqual(h.collect(createBlkioCollector()), []);
+  assert.deepEqual(h.errors.entries(), [['blkio', 'missing', 1]]);
+});

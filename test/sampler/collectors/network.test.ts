@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createNetworkCollector } from '../../../src/sampler/collectors/network.js';
+import { ProcFiles } from '../../../src/sampler/proc-files.js';
+import { FIXTURES, V1_ID, V2_ID, container, harness, view } from './fixture-context.js';
+
+const V1 = join(FIXTURES, 'cgroup-v1');
+const V2 = join(FIXTURES, 'cgroup-v2');
+const M = 'docker_container_net';
+
+function f(rb: bigint, rp: bigint, re: bigint, rd: bigint, tb: bigint, tp: bigint, te: bigint, td: bigint) {
+  return { rx_bytes: rb, rx_packets: rp, rx_errors: re, rx_dropped: rd, tx_bytes: tb, tx_packets: tp, tx_errors: te, tx_dropped: td };
+}
+const LO = f(5000n, 50n, 0n, 0n, 5000n, 50n, 0n, 0n);
+const ETH0 = f(123456789012n, 900000n, 1n, 2n, 98765432n, 700000n, 4n, 5n);
+const ETH1 = f(100n, 1n, 0n, 0n, 200n, 2n, 0n, 1n);
+
+function v1(pid = 4100) {
+  return harness({
+    container: container(V1_ID, pid),
+    cgroup: { version: 1, driver: 'cgroupfs', dirs: {} },
+    procRoot: `${V1}/proc`, sysRoot: `${V1}/sys`,
+  });
+}
+
+test('v1: interfaces without lo, and a total of those', () => {
+  const h = v1();
+  const rows = h.collect(createNetworkCollector({ include_loopback: false }));
+  assert.ok(rows.every((r) => r.measurement === M));
+  assert.deepEqual(view(rows), [
+    [{ network: 'eth0' }, ETH0],
+    [{ network: 'eth1' }, ETH1],
+    [{ network: 'total' }, f(123456789112n, 900001n, 1n, 2n, 98765632n, 700002n, 4n, 6n)],
+  ]);
+  assert.equal(h.errors.total(), 0);
+});
+
+test('v2 (systemd or cgroupfs does not matter: net/dev is per pid): include_loopback adds lo, to the total too', () => {
+  const h = harness({
+    container: container(V2_ID, 5100),
+    cgroup: { version: 2, driver: 'systemd', dirs: { unified: `${V2}/sys/fs/cgroup/system.slice/docker-${V2_ID}.scope` } },
+    procRoot: `${V2}/proc`, sysRoot: `${V2}/sys`,
+  });
+  assert.deepEqual(view(h.collect(createNetworkCollector({ include_loopback: true }))), [
+    [{ network: 'lo' }, LO],
+    [{ network: 'eth0' }, ETH0],
+    [{ network: 'eth1' }, ETH1],
+    [{ network: 'total' }, f(123456794112n, 900051n, 1n, 2n, 98770632n, 700052n, 4n, 6n)],
+  ]);
+});
+
+test('descriptors are kept between ticks and closed when the container leaves', () => {
+  const files = new ProcFiles();
+  const collector = createNetworkCollector({ include_loopback: false }, files);
+  const h = v1();
+  h.collect(collector);
+  h.collect(collector);
+  assert.equal(files.openCount, 2); // /proc/<pid>/stat (liveness) and /proc/<pid>/net/dev
+  collector.forget?.(V1_ID);
+  assert.equal(files.openCount, 0);
+});
+
+test('pid gone (no /proc/<pid>) or pid 0: no rows, counted pid_gone, nothing left open', () => {
+  const files = new ProcFiles();
+  const collector = createNetworkCollector({ include_loopback: false }, files);
+  const gone = v1(4999);
+  assert.deepEqual(gone.collect(collector), []);
+  const zero = v1(0);
+  assert.deepEqual(zero.collect(collector), []);
+  assert.deepEqual(gone.errors.entries(), [['network', 'pid_gone', 1]]);
+  assert.deepEqual(zero.errors.entries(), [['network', 'pid_gone', 1]]);
+  assert.equal(files.openCount, 0);
+});
