@@ -33,7 +33,8 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { flag: '--spool-dir', path: 'spool.dir', arg: 'DIR', help: 'directory of the on-disk spool (one sub-directory per output)' },
 ];
 
-export type FlagValues = Record<string, string | boolean | string[] | undefined>;
+/** What node:util parseArgs returns as `values` (so it can be passed straight through). */
+export type FlagValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 /** Options for node:util parseArgs covering every config flag. */
 export function configFlagParseOptions(): Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> {
@@ -45,7 +46,7 @@ export function configFlagParseOptions(): Record<string, { type: 'string' | 'boo
 }
 
 /** The value of a flag whether the caller keyed it `interval` or `--interval`. */
-export function flagValue(flags: FlagValues, flag: string): string | boolean | string[] | undefined {
+export function flagValue(flags: FlagValues, flag: string): FlagValues[string] {
   return flags[flag.slice(2)] ?? flags[flag];
 }
 
@@ -55,7 +56,7 @@ export function applyFlags(flags: FlagValues, config: Config, issues: IssueList,
     if (value === undefined || f.path === 'config') continue;
     const origin: Origin = { source: `flag ${f.flag}` };
     if (f.path === 'outputs') {
-      applyOutputFlag(Array.isArray(value) ? value : [String(value)], config, issues, origins, origin);
+      applyOutputFlag((Array.isArray(value) ? value : [value]).map(String), config, issues, origins, origin);
       continue;
     }
     if (f.arg === '') {

@@ -16,8 +16,10 @@ function renderLeaf(leaf: Leaf, value: unknown): unknown {
   switch (leaf.kind) {
     case 'duration':
       return formatDuration(value as number);
-    case 'size':
-      return formatSize(value as number);
+    case 'size': {
+      const text = formatSize(value as number);
+      return /^\d+$/.test(text) ? Number(text) : text; // plain bytes as a YAML number, not "65537"
+    }
     case 'interval': {
       const interval = value as Config['interval'];
       return interval.cron ?? formatDuration(interval.every_ms ?? 0);
