@@ -7,8 +7,14 @@ import type { ReadErrors } from './read-errors.js';
 
 /** Host-wide figures read once per tick, before the containers, for percentages. */
 export interface HostSnapshot {
-  /** Sum of all /proc/stat `cpu` columns, in ns (USER_HZ ticks × 1e9 / USER_HZ). */
+  /**
+   * Host CPU time, ns (USER_HZ ticks × 1e9 / USER_HZ): the /proc/stat `cpu` columns user, nice,
+   * system, idle, iowait, irq and softirq — the sum Docker's stats API reports as
+   * system_cpu_usage, so container percentages match `docker stats`. 0 when /proc/stat is unreadable.
+   */
   cpuTotalNs: number;
+  /** The same, exact (a double loses ns above 2^53 ns ≈ 104 CPU-days). */
+  cpuTotalNsExact?: bigint;
   onlineCpus: number;
   memTotalBytes: number;
 }

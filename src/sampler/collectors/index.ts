@@ -3,6 +3,11 @@
 // `events` (the Docker events stream) are not per-container collectors and are not listed here.
 import type { CollectorsConfig } from '../../config/schema.js';
 import type { Collector } from '../collector.js';
+import { createCpuCollector } from './cpu.js';
+import { createMemoryCollector } from './memory.js';
+import { createPidsCollector } from './pids.js';
+import { createPsiCollector } from './psi.js';
+import { createStatusCollector } from './status.js';
 
 export type ContainerCollectorName = Exclude<keyof CollectorsConfig, 'host' | 'events'>;
 
@@ -11,7 +16,13 @@ export interface CollectorEntry {
   create(config: CollectorsConfig): Collector;
 }
 
-export const COLLECTORS: readonly CollectorEntry[] = [];
+export const COLLECTORS: readonly CollectorEntry[] = [
+  { name: 'cpu', create: (c) => createCpuCollector({ perCpu: c.cpu.per_cpu }) },
+  { name: 'memory', create: () => createMemoryCollector() },
+  { name: 'pids', create: () => createPidsCollector() },
+  { name: 'psi', create: () => createPsiCollector() },
+  { name: 'status', create: () => createStatusCollector() },
+];
 
 /** New instances of the collectors enabled in `config`, in registry order. */
 export function createEnabledCollectors(config: CollectorsConfig): Collector[] {

@@ -1,0 +1,117 @@
+// Reading a container's CPU figures from cgroup v1 (cpuacct, cpu, cpuset controllers) or v2
+// (the unified dir), normalised to ns. Percentages are computed by the cpu collector.
+import type { CgroupPaths } from '../../model.js';
+import type { CollectorContext } from '../collector.js';
+import { wantedKeys } from '../parsers/flat-keyed.js';
+import { parseLimit, parseSingleU64, parseU64List, type Limit } from '../parsers/single-value.js';
+import { parseCpuMax } from '../parsers/cpu-max.js';
+import { countCpuList } from '../parsers/cpu-list.js';
+import { NS_PER_TICK } from '../parsers/proc-stat.js';
+import { filePaths, readFlatKeyed, readParsed } from './read-helpers.js';
+
+export const CPU_COLLECTOR = 'cpu';
+
+export interface CpuReading {
+  usageNs?: bigint;
+  userNs?: bigint;
+  systemNs?: bigint;
+  periods?: bigint;
+  throttledPeriods?: bigint;
+  throttledNs?: bigint;
+  /** CPUs the container may use (quota/period, or its cpuset when smaller than the host); undefined = unlimited. */
+  limitCpus?: number;
+  /** v1 per-CPU usage, ns, when asked for. */
+  perCpuNs?: bigint[];
+}
+
+const V1_ACCT = {
+  usage: 'cpuacct.usage',
+  usageUser: 'cpuacct.usage_user',
+  usageSys: 'cpuacct.usage_sys',
+  stat: 'cpuacct.stat',
+  perCpu: 'cpuacct.usage_percpu',
+} as const;
+const V1_CPU = { stat: 'cpu.stat', quota: 'cpu.cfs_quota_us', period: 'cpu.cfs_period_us' } as const;
+const V1_CPUSET = { effective: 'cpuset.effective_cpus', cpus: 'cpuset.cpus' } as const;
+const V2 = { stat: 'cpu.stat', max: 'cpu.max', cpuset: 'cpuset.cpus.effective' } as const;
+
+const ACCT_STAT_KEYS = wantedKeys(['user', 'system'] as const);
+const V1_CPU_STAT_KEYS = wantedKeys(['nr_periods', 'nr_throttled', 'throttled_time'] as const);
+const V2_CPU_STAT_KEYS = wantedKeys(['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_throttled', 'throttled_usec'] as const);
+
+const US = 1000n;
+
+/** The smaller of the quota and the cpuset; a cpuset that spans every online CPU is no limit. */
+export function limitCpus(quotaUs: bigint | undefined, periodUs: bigint | undefined, cpusetCount: number | undefined, onlineCpus: number): number | undefined {
+  let limit: number | undefined;
+  if (quotaUs !== undefined && periodUs !== undefined && periodUs > 0n) limit = Number(quotaUs) / Number(periodUs);
+  if (cpusetCount !== undefined && cpusetCount > 0 && onlineCpus > 0 && cpusetCount < onlineCpus) {
+    limit = limit === undefined ? cpusetCount : Math.min(limit, cpusetCount);
+  }
+  return limit;
+}
+
+function quotaOf(limit: Limit | undefined): bigint | undefined {
+  return limit && !limit.unlimited ? limit.value : undefined;
+}
+
+export function readCpuV1(ctx: CollectorContext, cgroup: CgroupPaths, perCpu: boolean): CpuReading | undefined {
+  const acctDir = cgroup.dirs.cpuacct ?? cgroup.dirs.cpu;
+  const cpuDir = cgroup.dirs.cpu ?? cgroup.dirs.cpuacct;
+  if (!acctDir && !cpuDir) return undefined;
+  const r: CpuReading = {};
+  if (acctDir) {
+    const p = filePaths(ctx, 'v1acct', acctDir, V1_ACCT);
+    r.usageNs = readParsed(ctx, CPU_COLLECTOR, p.usage, parseSingleU64);
+    // usage_user/usage_sys (Linux ≥ 4.7) are exact ns; cpuacct.stat only has USER_HZ ticks.
+    const user = readParsed(ctx, CPU_COLLECTOR, p.usageUser, parseSingleU64);
+    const sys = user === undefined ? undefined : readParsed(ctx, CPU_COLLECTOR, p.usageSys, parseSingleU64);
+    if (user !== undefined && sys !== undefined) {
+      r.userNs = user;
+      r.systemNs = sys;
+    } else {
+      const stat = readFlatKeyed(ctx, CPU_COLLECTOR, p.stat, ACCT_STAT_KEYS);
+      if (stat?.user !== undefined) r.userNs = stat.user * NS_PER_TICK;
+      if (stat?.system !== undefined) r.systemNs = stat.system * NS_PER_TICK;
+    }
+    if (perCpu) r.perCpuNs = readParsed(ctx, CPU_COLLECTOR, p.perCpu, parseU64List);
+  }
+  let quotaUs: bigint | undefined;
+  let periodUs: bigint | undefined;
+  if (cpuDir) {
+    const p = filePaths(ctx, 'v1cpu', cpuDir, V1_CPU);
+    const stat = readFlatKeyed(ctx, CPU_COLLECTOR, p.stat, V1_CPU_STAT_KEYS);
+    r.periods = stat?.nr_periods;
+    r.throttledPeriods = stat?.nr_throttled;
+    r.throttledNs = stat?.throttled_time;
+    quotaUs = quotaOf(readParsed(ctx, CPU_COLLECTOR, p.quota, (t) => parseLimit(t)));
+    if (quotaUs !== undefined) periodUs = readParsed(ctx, CPU_COLLECTOR, p.period, parseSingleU64);
+  }
+  let cpusetCount: number | undefined;
+  if (cgroup.dirs.cpuset) {
+    const p = filePaths(ctx, 'v1cpuset', cgroup.dirs.cpuset, V1_CPUSET);
+    // effective_cpus is what the scheduler applies (cpus ∩ the parent's); older kernels lack it.
+    cpusetCount = readParsed(ctx, CPU_COLLECTOR, p.effective, countCpuList) ?? readParsed(ctx, CPU_COLLECTOR, p.cpus, countCpuList);
+  }
+  r.limitCpus = limitCpus(quotaUs, periodUs, cpusetCount, ctx.host.onlineCpus);
+  return r;
+}
+
+export function readCpuV2(ctx: CollectorContext, dir: string): CpuReading {
+  const p = filePaths(ctx, 'v2', dir, V2);
+  const r: CpuReading = {};
+  const stat = readFlatKeyed(ctx, CPU_COLLECTOR, p.stat, V2_CPU_STAT_KEYS);
+  if (stat) {
+    if (stat.usage_usec !== undefined) r.usageNs = stat.usage_usec * US;
+    if (stat.user_usec !== undefined) r.userNs = stat.user_usec * US;
+    if (stat.system_usec !== undefined) r.systemNs = stat.system_usec * US;
+    // Throttling keys exist only when the cpu controller is enabled for the cgroup.
+    r.periods = stat.nr_periods;
+    r.throttledPeriods = stat.nr_throttled;
+    if (stat.throttled_usec !== undefined) r.throttledNs = stat.throttled_usec * US;
+  }
+  const max = readParsed(ctx, CPU_COLLECTOR, p.max, parseCpuMax);
+  const cpusetCount = readParsed(ctx, CPU_COLLECTOR, p.cpuset, countCpuList);
+  r.limitCpus = limitCpus(max?.quotaUs, max?.periodUs, cpusetCount, ctx.host.onlineCpus);
+  return r;
+}

@@ -1,0 +1,134 @@
+// docker_container_mem. `usage` is what `docker stats` shows: the charged memory minus the
+// inactive page cache (v1 usage_in_bytes − total_inactive_file, v2 memory.current −
+// inactive_file), i.e. the working set the kernel cannot reclaim cheaply. v1 reads the total_*
+// keys of memory.stat, which include the child cgroups. No limit (v2 `max`, v1's huge value)
+// leaves `limit` and `usage_percent` out.
+import type { Row } from '../../model.js';
+import type { Collector, CollectorContext } from '../collector.js';
+import { wantedKeys } from '../parsers/flat-keyed.js';
+import { V1_UNLIMITED_FROM, parseLimit, parseSingleU64, type Limit } from '../parsers/single-value.js';
+import { filePaths, readFlatKeyed, readParsed } from './read-helpers.js';
+
+export const MEMORY_MEASUREMENT = 'docker_container_mem';
+const NAME = 'memory';
+
+const V1 = {
+  usage: 'memory.usage_in_bytes',
+  limit: 'memory.limit_in_bytes',
+  maxUsage: 'memory.max_usage_in_bytes',
+  failcnt: 'memory.failcnt',
+  stat: 'memory.stat',
+  oomControl: 'memory.oom_control',
+} as const;
+const V2 = {
+  current: 'memory.current',
+  max: 'memory.max',
+  peak: 'memory.peak',
+  swap: 'memory.swap.current',
+  stat: 'memory.stat',
+  events: 'memory.events',
+} as const;
+
+/** memory.stat key → field, per version. */
+const V1_STAT_FIELDS = {
+  total_rss: 'rss',
+  total_cache: 'cache',
+  total_swap: 'swap',
+  total_mapped_file: 'mapped_file',
+  total_active_anon: 'active_anon',
+  total_inactive_anon: 'inactive_anon',
+  total_active_file: 'active_file',
+  total_inactive_file: 'inactive_file',
+  total_pgfault: 'pgfault',
+  total_pgmajfault: 'pgmajfault',
+} as const;
+const V2_STAT_FIELDS = {
+  anon: 'rss',
+  file: 'cache',
+  file_mapped: 'mapped_file',
+  active_anon: 'active_anon',
+  inactive_anon: 'inactive_anon',
+  active_file: 'active_file',
+  inactive_file: 'inactive_file',
+  pgfault: 'pgfault',
+  pgmajfault: 'pgmajfault',
+} as const;
+
+const V1_STAT_KEYS = wantedKeys(Object.keys(V1_STAT_FIELDS) as Array<keyof typeof V1_STAT_FIELDS>);
+const V2_STAT_KEYS = wantedKeys(Object.keys(V2_STAT_FIELDS) as Array<keyof typeof V2_STAT_FIELDS>);
+const OOM_CONTROL_KEYS = wantedKeys(['oom_kill'] as const);
+const EVENTS_KEYS = wantedKeys(['oom', 'oom_kill', 'max'] as const);
+
+const parseV1Limit = (text: string): Limit | undefined => parseLimit(text, V1_UNLIMITED_FROM);
+const parseV2Limit = (text: string): Limit | undefined => parseLimit(text);
+
+function copyStat<K extends string>(fields: Row['fields'], stat: Partial<Record<K, bigint>> | undefined, names: Record<K, string>): void {
+  if (!stat) return;
+  for (const key in names) {
+    const value = stat[key];
+    if (value !== undefined) fields[names[key]] = value;
+  }
+}
+
+function readV1(ctx: CollectorContext, dir: string, fields: Row['fields']): { raw?: bigint; limit?: Limit } {
+  const p = filePaths(ctx, 'v1', dir, V1);
+  const raw = readParsed(ctx, NAME, p.usage, parseSingleU64);
+  copyStat(fields, readFlatKeyed(ctx, NAME, p.stat, V1_STAT_KEYS), V1_STAT_FIELDS);
+  const limit = readParsed(ctx, NAME, p.limit, parseV1Limit);
+  const maxUsage = readParsed(ctx, NAME, p.maxUsage, parseSingleU64);
+  if (maxUsage !== undefined) fields.max_usage = maxUsage;
+  const failcnt = readParsed(ctx, NAME, p.failcnt, parseSingleU64);
+  if (failcnt !== undefined) fields.fail_count = failcnt;
+  // oom_kill appeared in memory.oom_control with Linux 4.13; v1 has no separate OOM event count.
+  const oom = readFlatKeyed(ctx, NAME, p.oomControl, OOM_CONTROL_KEYS);
+  if (oom?.oom_kill !== undefined) {
+    fields.oom_events = oom.oom_kill;
+    fields.oom_kill = oom.oom_kill;
+  }
+  return { raw, limit };
+}
+
+function readV2(ctx: CollectorContext, dir: string, fields: Row['fields']): { raw?: bigint; limit?: Limit } {
+  const p = filePaths(ctx, 'v2', dir, V2);
+  const raw = readParsed(ctx, NAME, p.current, parseSingleU64);
+  copyStat(fields, readFlatKeyed(ctx, NAME, p.stat, V2_STAT_KEYS), V2_STAT_FIELDS);
+  const swap = readParsed(ctx, NAME, p.swap, parseSingleU64);
+  if (swap !== undefined) fields.swap = swap;
+  const limit = readParsed(ctx, NAME, p.max, parseV2Limit);
+  // memory.peak appeared with Linux 5.19.
+  const peak = readParsed(ctx, NAME, p.peak, parseSingleU64);
+  if (peak !== undefined) fields.max_usage = peak;
+  const events = readFlatKeyed(ctx, NAME, p.events, EVENTS_KEYS);
+  if (events) {
+    // `max`: times usage hit memory.max and reclaim was forced — v1's failcnt.
+    if (events.max !== undefined) fields.fail_count = events.max;
+    if (events.oom !== undefined) fields.oom_events = events.oom;
+    if (events.oom_kill !== undefined) fields.oom_kill = events.oom_kill;
+  }
+  return { raw, limit };
+}
+
+export function createMemoryCollector(): Collector {
+  return {
+    name: NAME,
+    collect(ctx: CollectorContext, out: Row[]): void {
+      const { version, dirs } = ctx.cgroup;
+      const dir = version === 2 ? dirs.unified : dirs.memory;
+      if (!dir) return;
+      const fields: Row['fields'] = {};
+      const { raw, limit } = version === 2 ? readV2(ctx, dir, fields) : readV1(ctx, dir, fields);
+      if (raw !== undefined) {
+        const inactiveFile = fields.inactive_file as bigint | undefined;
+        const usage = inactiveFile !== undefined && inactiveFile < raw ? raw - inactiveFile : raw;
+        fields.usage = usage;
+        fields.working_set = usage;
+        if (limit && !limit.unlimited && limit.value > 0n) fields.usage_percent = (Number(usage) / Number(limit.value)) * 100;
+      }
+      if (limit && !limit.unlimited) fields.limit = limit.value;
+      for (const _ in fields) {
+        out.push({ measurement: MEMORY_MEASUREMENT, fields });
+        return;
+      }
+    },
+  };
+}

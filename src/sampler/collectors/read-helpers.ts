@@ -1,0 +1,43 @@
+// Reading one cgroup file and handing it to a pure parser, with the outcome counted: an empty
+// file or one the parser refuses is skipped and counted under the collector (missing and
+// unreadable files are already counted by KeptFiles).
+import type { CollectorContext } from '../collector.js';
+import { parseFlatKeyed, type WantedKeys } from '../parsers/flat-keyed.js';
+
+export function readParsed<T>(ctx: CollectorContext, collector: string, path: string, parse: (text: string) => T | undefined): T | undefined {
+  const text = ctx.read(path);
+  if (text === undefined) return undefined;
+  if (text.length === 0) {
+    ctx.errors.count(collector, 'empty');
+    return undefined;
+  }
+  const value = parse(text);
+  if (value === undefined) ctx.errors.count(collector, 'malformed');
+  return value;
+}
+
+/** The wanted keys of a flat keyed file; malformed lines are counted, the good ones kept. */
+export function readFlatKeyed<K extends string>(ctx: CollectorContext, collector: string, path: string, wanted: WantedKeys<K>): Partial<Record<K, bigint>> | undefined {
+  const text = ctx.read(path);
+  if (text === undefined) return undefined;
+  if (text.length === 0) {
+    ctx.errors.count(collector, 'empty');
+    return undefined;
+  }
+  const parsed = parseFlatKeyed(text, wanted);
+  if (parsed.malformed > 0) ctx.errors.count(collector, 'malformed', parsed.malformed);
+  return parsed.values;
+}
+
+/**
+ * Absolute paths of a collector's files in one directory, built once per container and kept in
+ * its state (not concatenated again every tick). Rebuilt when the directory changes.
+ */
+export function filePaths<K extends string>(ctx: CollectorContext, stateKey: string, dir: string, names: Readonly<Record<K, string>>): Readonly<Record<K, string>> {
+  const cached = ctx.state.get(stateKey) as { dir: string; paths: Record<K, string> } | undefined;
+  if (cached && cached.dir === dir) return cached.paths;
+  const paths = {} as Record<K, string>;
+  for (const key of Object.keys(names) as K[]) paths[key] = `${dir}/${names[key]}`;
+  ctx.state.set(stateKey, { dir, paths });
+  return paths;
+}
