@@ -4,9 +4,3 @@ export function setAt(root: object, configPath: string[], value: unknown): void 
   for (const key of configPath.slice(0, -1)) node = node[key] as Record<string, unknown>;
   node[configPath[configPath.length - 1]!] = value;
 }
-
-export function getAt(root: object, configPath: string[]): unknown {
-  let node: unknown = root;
-  for (const key of configPath) node = (node as Record<string, unknown>)[key];
-  return node;
-}

@@ -41,7 +41,7 @@ export interface Origin {
   col?: number;
 }
 
-/** Collects issues in the order found; `fail()` throws them all at once. */
+/** Collects issues in the order found, so all of them are reported at once. */
 export class IssueList {
   readonly items: ConfigIssue[] = [];
 
@@ -51,10 +51,6 @@ export class IssueList {
 
   get empty(): boolean {
     return this.items.length === 0;
-  }
-
-  throwIfAny(): void {
-    if (this.items.length > 0) throw new ConfigError(this.items);
   }
 }
 

@@ -89,19 +89,24 @@ export function nameOutputs(outputs: OutputConfig[], origins: Map<string, Origin
   outputs.forEach((o, i) => {
     if (!unreadable.has(o) && !origins.has(`outputs[${i}].name`)) o.name = (unnamedPerType.get(o.type) ?? 0) > 1 ? `${o.type}_${i}` : o.type;
   });
+  // Keyed by the environment form too: `a-b` and `a_b` would share CGFLUX_OUTPUTS_A_B_*.
   const firstIndex = new Map<string, number>();
   outputs.forEach((o, i) => {
     if (unreadable.has(o)) return;
-    const first = firstIndex.get(o.name);
+    const key = envOutputName(o.name);
+    const first = firstIndex.get(key);
     if (first === undefined) {
-      firstIndex.set(o.name, i);
+      firstIndex.set(key, i);
       return;
     }
     const at = origins.get(`outputs[${i}].name`) ?? origins.get(`outputs[${i}]`) ?? fallback;
     const firstAt = origins.get(`outputs[${first}].name`) ?? origins.get(`outputs[${first}]`);
     const where = firstAt?.line !== undefined ? ` at line ${firstAt.line}` : '';
-    issues.add(at, `outputs[${i}].name`,
-      `duplicate output name "${o.name}" (outputs[${first}]${where} has it too); expected a unique "name:" per output, it names the spool directory`);
+    const other = outputs[first]!.name;
+    const clash = other === o.name
+      ? `duplicate output name "${o.name}" (outputs[${first}]${where} has it too)`
+      : `output name "${o.name}" clashes with "${other}" (outputs[${first}]${where}): both are ${key} in CGFLUX_OUTPUTS_${key}_*`;
+    issues.add(at, `outputs[${i}].name`, `${clash}; expected a unique "name:" per output, it names the spool directory`);
   });
 }
 

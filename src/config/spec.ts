@@ -135,7 +135,7 @@ export const OUTPUT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** Keys every output has, whatever its type. */
 export const OUTPUT_COMMON_SPEC: Section = {
   type: { leaf: { kind: 'enum', values: OUTPUT_TYPES } },
-  name: str({ pattern: OUTPUT_NAME_PATTERN, patternHint: 'letters, digits, "_", "-" and ".", starting with a letter or digit, at most 64' }),
+  name: str({ pattern: OUTPUT_NAME_PATTERN, patternHint: 'a name of letters, digits, "_", "-" and "." (starting with a letter or digit, at most 64 characters)' }),
   batch: {
     section: {
       max_lines: { leaf: { kind: 'int', min: 1, max: 1_000_000 } },

@@ -148,7 +148,9 @@ function parseListen(value: string, found: string): Parsed {
 }
 
 function parseDockerSocket(value: string, found: string): Parsed {
-  if (value.startsWith('/') || /^unix:\/\/\//.test(value)) return ok(value);
+  if (value.startsWith('/')) return ok(value);
+  // `unix:///var/run/docker.sock` is the same socket; consumers see one form.
+  if (/^unix:\/\/\//.test(value)) return ok(value.slice('unix://'.length));
   const tcp = /^tcp:\/\/([A-Za-z0-9.-]+|\[[0-9a-fA-F:.]+\]):(\d+)$/.exec(value);
   if (tcp && parsePort(tcp[2]!) !== null) return ok(value);
   return fail(`expected a unix socket path like /var/run/docker.sock or tcp://127.0.0.1:2375, got ${found}`);
@@ -161,7 +163,7 @@ export function parseText(leaf: Leaf, text: string): Parsed {
     const values: unknown[] = [];
     for (const item of items) {
       const p = parseScalar(leaf.of, item, quote(item), true);
-      if (!p.ok) return fail(`item ${quote(item)}: ${p.message}`);
+      if (!p.ok) return p;
       values.push(p.value);
     }
     return ok(values);

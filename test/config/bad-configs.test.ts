@@ -85,8 +85,11 @@ const CASES: [string, string[]][] = [
   ['missing-token.yaml', [
     `:3:5: outputs[0].token: missing required key "token" (type influxdb_v2): the API token; for InfluxDB 1.8 use "user:password" (or set CGFLUX_OUTPUTS_INFLUXDB_V2_TOKEN)`,
   ]],
+  ['output-names-clash-in-env-form.yaml', [
+    `:6:11: outputs[1].name: output name "main_db" clashes with "main-db" (outputs[0] at line 3): both are MAIN_DB in CGFLUX_OUTPUTS_MAIN_DB_*; expected a unique "name:" per output, it names the spool directory`,
+  ]],
   ['output-name-with-slash.yaml', [
-    `:3:11: outputs[0].name: expected letters, digits, "_", "-" and ".", starting with a letter or digit, at most 64, got "../etc"`,
+    `:3:11: outputs[0].name: expected a name of letters, digits, "_", "-" and "." (starting with a letter or digit, at most 64 characters), got "../etc"`,
   ]],
   ['relative-proc-root.yaml', [
     `:2:14: host.proc_root: expected an absolute path (starting with /), got "host/proc"`,

@@ -81,6 +81,13 @@ describe('CGFLUX_ environment variables', () => {
     assert.deepEqual(c.tags.labels_include, []);
   });
 
+  test('unix:// socket URLs become plain paths, tcp:// stays', () => {
+    const unix = loadConfig({ env: { CGFLUX_DOCKER_SOCKET: 'unix:///run/docker.sock' }, hostname: 'h', defaultFile: '/nonexistent' });
+    assert.equal(unix.docker.socket, '/run/docker.sock');
+    const tcp = loadConfig({ env: { CGFLUX_DOCKER_SOCKET: 'tcp://127.0.0.1:2375' }, hostname: 'h', defaultFile: '/nonexistent' });
+    assert.equal(tcp.docker.socket, 'tcp://127.0.0.1:2375');
+  });
+
   test('a cron interval can come from the environment', () => {
     const c = loadConfig({ env: { CGFLUX_INTERVAL: '0 */5 * * * *' }, hostname: 'h', defaultFile: '/nonexistent' });
     assert.deepEqual(c.interval, { every_ms: null, cron: '0 */5 * * * *' });
@@ -134,7 +141,7 @@ describe('CGFLUX_ environment variables', () => {
       };
       assert.deepEqual(issuesOf(() => loadConfig({ file, env, hostname: 'h' })), [
         'env CGFLUX_COLLECTORS_CPU_ENABLED: expected true or false, got "yes"',
-        'env CGFLUX_DOCKER_STATES: item "stoped": expected one of created, restarting, running, removing, paused, exited, dead; got "stoped"',
+        'env CGFLUX_DOCKER_STATES: expected one of created, restarting, running, removing, paused, exited, dead; got "stoped"',
         'env CGFLUX_INTERVAL: expected a duration like 10s (units: ms, s, m, h) or a cron expression (5 fields "minute hour day-of-month month day-of-week", or 6 with seconds first), got "ten"',
         'env CGFLUX_LOG_LEVL: unknown variable (did you mean CGFLUX_LOG_LEVEL?); settings are CGFLUX_<SECTION>_<KEY> like CGFLUX_LOG_LEVEL, outputs CGFLUX_OUTPUTS_<NAME>_<KEY>',
         'env CGFLUX_OUTPUTS_INFLUX_MAIN_BATCH_MAX_LINES: expected a whole number from 1 to 1000000, got -1',
