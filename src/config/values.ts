@@ -16,7 +16,7 @@ export function shown(value: unknown, sourceText?: string): string {
   if (value === null || value === undefined) return 'nothing (the value is empty)';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
-  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'string') return quote(value.length > 80 ? `${value.slice(0, 77)}…` : value);
   return sourceText && sourceText !== '' ? sourceText : String(value);
 }
 
@@ -77,6 +77,9 @@ function expectedText(leaf: ScalarLeaf, value: unknown, found: string): string {
     url: 'an http(s) URL', listen: 'host:port', docker_socket: 'a Docker socket path or tcp://host:port',
   };
   const expected = `expected ${what[leaf.kind] ?? 'text'}`;
+  if (leaf.kind === 'string' && leaf.secret) {
+    return `${expected}, got a ${value === null ? 'empty value' : typeof value} (not shown: it is a secret${typeof value === 'number' || typeof value === 'boolean' ? '; put it in quotes' : ''})`;
+  }
   const quotingHelps = leaf.kind === 'string' || leaf.kind === 'hostname' || leaf.kind === 'file_path';
   if (quotingHelps && (typeof value === 'number' || typeof value === 'boolean')) {
     return `${expected}, got ${found} (a ${typeof value}; put it in quotes: "${found}")`;
@@ -127,7 +130,9 @@ function parseHttpUrl(value: string, found: string): Parsed {
     url = null;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
-    return fail(`expected an http(s) URL like http://127.0.0.1:8086, got ${found}`);
+    // `user:password@host` must not end up in a log line.
+    const masked = /@/.test(value) ? quote(value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/]*@/i, '$1***@')) : found;
+    return fail(`expected an http(s) URL like http://127.0.0.1:8086, got ${masked}`);
   }
   return ok(value);
 }

@@ -97,6 +97,10 @@ const CASES: [string, string[]][] = [
   ['retry-max-below-initial.yaml', [
     `:5:12: outputs[0].retry.max: expected at least retry.initial (5s), got 1s`,
   ]],
+  ['secret-not-echoed.yaml', [
+    `:3:10: outputs[0].url: expected an http(s) URL like http://127.0.0.1:8086, got "***@127.0.0.1:8086"`,
+    `:4:12: outputs[0].token: expected a string, got a number (not shown: it is a secret; put it in quotes)`,
+  ]],
   ['section-not-a-map.yaml', [
     `:1:9: docker: expected a map of settings (socket, relist_interval, timeout, include, exclude, states), got "/var/run/docker.sock"`,
   ]],
@@ -167,6 +171,12 @@ function loadError(file: string): ConfigError {
 }
 
 describe('bad configuration files', () => {
+  test('a rejected secret is not repeated in the message', () => {
+    const err = loadError(BAD_DIR + 'secret-not-echoed.yaml');
+    assert.equal(err.issues.length, 2);
+    for (const secret of ['hunter2', 'admin', '123456789']) assert.ok(!err.message.includes(secret), secret);
+  });
+
   test('every fixture has a case and there are at least 22 distinct ones', () => {
     const fixtures = readdirSync(BAD_DIR).filter((f) => f.endsWith('.yaml')).sort();
     assert.deepEqual(CASES.map(([f]) => f).sort(), fixtures);
