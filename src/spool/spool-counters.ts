@@ -1,0 +1,32 @@
+// What a spool counts, for self-metrics and the status log line.
+export class SpoolCounters {
+  /** Points dropped because spool.max_bytes was reached (oldest first). */
+  droppedFull = 0;
+  /** Points dropped because the directory could not be written and the memory bound was reached. */
+  droppedUnwritable = 0;
+  /** Points of spooled batches that could not be read back (I/O error). */
+  unreadablePoints = 0;
+  /** Bytes cut off segments at start-up because they did not form valid frames. */
+  corruptBytes = 0;
+  corruptSegments = 0;
+  diskErrors = 0;
+  /** undefined until the first write, false after a failure, true after a success. */
+  diskWritable: boolean | undefined = undefined;
+  lastDiskError = '';
+}
+
+/** A failed file operation in words an operator acts on. */
+export function describeFsError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const hint: Record<string, string> = {
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is exhausted',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the file system is read-only',
+    ENOTDIR: 'a path component is not a directory',
+    EIO: 'I/O error from the disk',
+  };
+  const why = e?.code ? hint[e.code] : undefined;
+  return why ? `${why} (${e.code}: ${e.message})` : String(e?.message ?? err);
+}
