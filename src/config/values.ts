@@ -15,6 +15,7 @@ const fail = (message: string): Parsed => ({ ok: false, message });
 export function shown(value: unknown, sourceText?: string): string {
   if (value === null || value === undefined) return 'nothing (the value is empty)';
   if (Array.isArray(value)) return 'a list';
+  if (value instanceof Uint8Array) return 'binary data';
   if (typeof value === 'object') return 'a map';
   if (typeof value === 'string') return quote(value.length > 80 ? `${value.slice(0, 77)}…` : value);
   return sourceText && sourceText !== '' ? sourceText : String(value);

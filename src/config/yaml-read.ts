@@ -72,7 +72,18 @@ export function parseYaml(text: string, source: string, issues: IssueList): { do
     const { line, col } = lines.linePos(offset);
     issues.add({ source, line, col }, '', `invalid YAML: ${message}`);
   }
-  return problems.length > 0 ? null : { doc, lines };
+  if (problems.length > 0) return null;
+  // The parser accepts `*name` without a matching `&name`; it would silently read as empty.
+  let danglingAliases = 0;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined) return;
+      danglingAliases++;
+      const { line, col } = lines.linePos(node.range?.[0] ?? 0);
+      issues.add({ source, line, col }, '', `invalid YAML: alias *${node.source} has no anchor &${node.source} before it; expected an anchor defined earlier in the file`);
+    },
+  });
+  return danglingAliases > 0 ? null : { doc, lines };
 }
 
 function unterminatedStringStart(doc: Document, errorOffset: number): number | null {

@@ -149,6 +149,9 @@ const CASES: [string, string[]][] = [
   ['url-without-scheme.yaml', [
     `:3:10: outputs[0].url: expected an http(s) URL like http://127.0.0.1:8086, got "localhost:8086"`,
   ]],
+  ['yaml-dangling-alias.yaml', [
+    `:3:12: invalid YAML: alias *defaults has no anchor &defaults before it; expected an anchor defined earlier in the file`,
+  ]],
   ['yaml-duplicate-key.yaml', [
     `:4:1: invalid YAML: key "interval" appears twice in the same map; keep one`,
   ]],
