@@ -245,3 +245,22 @@ describe('file values', () => {
     });
   });
 });
+
+describe('ConfigError', () => {
+  test('issues carry source, position and YAML path separately for callers', () => {
+    withTempDir((dir) => {
+      const file = writeConfig(dir, 'outputs:\n  - type: influxdb_v1\n    url: localhost:8086\n    database: d\n');
+      try {
+        loadConfig({ file, env: { CGFLUX_INTERVAL: '1d' }, hostname: 'h' });
+        assert.fail('expected a ConfigError');
+      } catch (err) {
+        assert.ok(err instanceof ConfigError);
+        assert.equal(err.name, 'ConfigError');
+        assert.deepEqual(err.issues, [
+          { source: file, line: 3, col: 10, path: 'outputs[0].url', message: 'expected an http(s) URL like http://127.0.0.1:8086, got "localhost:8086"' },
+          { source: 'env CGFLUX_INTERVAL', path: 'interval', message: 'expected a duration like 10s (units: ms, s, m, h) or a cron expression (5 fields "minute hour day-of-month month day-of-week", or 6 with seconds first), got "1d"' },
+        ]);
+      }
+    });
+  });
+});
