@@ -8,6 +8,9 @@ import { createMemoryCollector } from './memory.js';
 import { createPidsCollector } from './pids.js';
 import { createPsiCollector } from './psi.js';
 import { createStatusCollector } from './status.js';
+import { createBlkioCollector } from './blkio.js';
+import { createNetworkCollector } from './network.js';
+import { createContextSwitchesCollector } from './context-switches.js';
 
 export type ContainerCollectorName = Exclude<keyof CollectorsConfig, 'host' | 'events'>;
 
@@ -22,6 +25,9 @@ export const COLLECTORS: readonly CollectorEntry[] = [
   { name: 'pids', create: () => createPidsCollector() },
   { name: 'psi', create: () => createPsiCollector() },
   { name: 'status', create: () => createStatusCollector() },
+  { name: 'blkio', create: () => createBlkioCollector() },
+  { name: 'network', create: (c) => createNetworkCollector({ include_loopback: c.network.include_loopback }) },
+  { name: 'context_switches', create: () => createContextSwitchesCollector() },
 ];
 
 /** New instances of the collectors enabled in `config`, in registry order. */
