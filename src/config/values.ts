@@ -38,7 +38,8 @@ export function parseScalar(leaf: ScalarLeaf, value: unknown, found: string, fro
       return ok(n);
     }
     case 'duration':
-      return parseBounded(value, found, parseDuration, formatDuration, DURATION_HINT, 'a duration', leaf.min, leaf.max, leaf.zero);
+      // A bare 0 needs no unit; any other bare number does.
+      return parseBounded(value === 0 ? '0' : value, found, parseDuration, formatDuration, DURATION_HINT, 'a duration', leaf.min, leaf.max, leaf.zero);
     case 'size':
       return parseBounded(typeof value === 'number' ? String(value) : value, found, parseSize, formatSize, SIZE_HINT, 'a size', leaf.min, leaf.max);
     case 'enum': {

@@ -184,7 +184,7 @@ describe('file values', () => {
         'tags:',
         '  global: {env: prod, version: "1.10"}',
         'log: {status_interval: 0s}',
-        'shutdown: {flush_timeout: 0s}',
+        'shutdown: {flush_timeout: 0}',
         'outputs:',
         '  - type: influxdb_v1',
         '    url: http://127.0.0.1:8086',
