@@ -147,6 +147,15 @@ export class MetricsRegistry {
     fam.sources = fam.sources.filter((s) => s.kind !== 'fn' || s.labels.key !== key);
   }
 
+  /** Sum over every label set of a family (all outputs' points_written, for the status line); 0 when unknown. */
+  sum(name: string): number {
+    const fam = this.families.get(baseName(name));
+    if (!fam) return 0;
+    let total = 0;
+    for (const s of this.samplesOf(fam)) if (Number.isFinite(s.value)) total += s.value;
+    return total;
+  }
+
   /** Prometheus text exposition format 0.0.4. */
   renderPrometheus(): string {
     let out = '';

@@ -93,6 +93,22 @@ describe('Scheduler', () => {
     assertConsecutive(seen, 300);
   });
 
+  test('a tick that fires late (event loop blocked) takes the latest slot, not a stale one', async () => {
+    const s = new Scheduler({ interval: { every_ms: 100, cron: null } });
+    const seen = await runFor(s, 1300, () => {
+      const until = Date.now() + 330; // blocks the event loop: the next timer fires ~3 slots late
+      while (Date.now() < until);
+    });
+    assert.ok(seen.length >= 3 && seen.length <= 5, `ran ${seen.length}`);
+    for (const t of seen) {
+      assert.equal(t.scheduledMs % 100, 0);
+      const lag = t.atMs - t.scheduledMs;
+      assert.ok(lag >= 0 && lag < 100, `lag ${lag} ms: the nominal time must be the slot just passed`);
+    }
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i].scheduledMs - seen[i - 1].scheduledMs >= 300);
+    assert.equal(s.stats.ticksSkipped, 0);
+  });
+
   test('cron expression is honoured as given (every 2 s, even seconds)', async () => {
     const s = new Scheduler({ interval: { every_ms: null, cron: '*/2 * * * * *' } });
     assert.equal(s.expectedIntervalMs(), 2000);

@@ -112,6 +112,21 @@ describe('MetricsRegistry: Prometheus text', () => {
   });
 });
 
+test('sum adds up every label set of a family, whatever its source', () => {
+  const r = new MetricsRegistry();
+  r.counter('points_written_total', 'h', { output: 'a' }).inc(10);
+  r.counter('points_written_total', 'h', { output: 'b' }).inc(5);
+  r.counterFn('points_written_total', 'h', () => 100, { output: 'c' });
+  r.dynamic('counter', 'read_errors', 'h', () => [
+    { labels: { collector: 'cpu', reason: 'missing' }, value: 2 },
+    { labels: { collector: 'net', reason: 'vanished' }, value: 3 },
+  ]);
+  assert.equal(r.sum('points_written'), 115);
+  assert.equal(r.sum('points_written_total'), 115);
+  assert.equal(r.sum('read_errors_total'), 5);
+  assert.equal(r.sum('never_registered'), 0);
+});
+
 describe('MetricsRegistry: cgflux_internal rows', () => {
   test('one row per label set, a tag per label, bigint for integer families and number for floats', () => {
     const r = new MetricsRegistry();
