@@ -48,7 +48,14 @@ function probeV1(dir: string): V1Files {
 }
 
 function populated(d: DeviceIo): boolean {
-  return d.bytes.total > 0n || d.ios.total > 0n || d.bytes.read + d.bytes.write > 0n;
+  return d.bytes.total > 0n || d.ios.total > 0n;
+}
+
+/** Sources come in priority order: a later one only replaces an all-zero earlier one. */
+function consider(chosen: Map<string, DeviceIo>, id: string, bytes: BlkioOps, ios: BlkioOps): void {
+  const current = chosen.get(id);
+  if (current && (populated(current) || !(bytes.total > 0n || ios.total > 0n))) return;
+  chosen.set(id, { bytes, ios });
 }
 
 function row(tags: Readonly<Record<string, string>>, d: DeviceIo): Row {
@@ -92,13 +99,8 @@ export function createBlkioCollector(): Collector {
       const bytes = parseBlkioV1(bytesText);
       const ios = parseBlkioV1(iosText);
       if (bytes.malformed + ios.malformed > 0) ctx.errors.count(NAME, 'malformed', bytes.malformed + ios.malformed);
-      const ids = new Set([...bytes.devices.keys(), ...ios.devices.keys()]);
-      for (const id of ids) {
-        const candidate = { bytes: bytes.devices.get(id) ?? ZERO, ios: ios.devices.get(id) ?? ZERO };
-        const current = chosen.get(id);
-        // Sources come in priority order: a later one only replaces an all-zero earlier one.
-        if (!current || (!populated(current) && populated(candidate))) chosen.set(id, candidate);
-      }
+      for (const [id, b] of bytes.devices) consider(chosen, id, b, ios.devices.get(id) ?? ZERO);
+      for (const [id, i] of ios.devices) if (!bytes.devices.has(id)) consider(chosen, id, ZERO, i);
     }
     return readable > 0 ? chosen : undefined;
   }
