@@ -4,8 +4,11 @@ export type ReadErrorReason = 'missing' | 'unreadable' | 'vanished' | 'malformed
 
 export class ReadErrors {
   private readonly counts = new Map<string, number>();
+  /** Bumped by every count(): a cheap "did anything fail since" check for the hot path. */
+  revision = 0;
 
   count(collector: string, reason: ReadErrorReason, by = 1): void {
+    this.revision++;
     const key = `${collector}\u0000${reason}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + by);
   }

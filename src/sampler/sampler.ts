@@ -1,0 +1,185 @@
+// One tick of sampling: the host snapshot once, then every enabled collector for every container.
+// A container's rows are complete or absent: when its cgroup (or its pid) vanished while it was
+// read, whatever was gathered for it this tick is dropped and counted. Containers that left
+// release their kept descriptors and collector state. Bad input never throws out of gather().
+import { existsSync } from 'node:fs';
+import type { Config } from '../config/schema.js';
+import type { CgroupPaths, ContainerInfo, Row, Sample } from '../model.js';
+import { logger } from '../log.js';
+import type { Collector, CollectorContext, HostSnapshot } from './collector.js';
+import type { KeptFiles } from './kept-files.js';
+import type { ReadErrors } from './read-errors.js';
+import { createEnabledCollectors } from './collectors/index.js';
+import { HostReader } from './host.js';
+
+const log = logger('sampler');
+const NAME = 'sampler';
+
+/** A container without resolved cgroup dirs: collectors find nothing to read, status still ships. */
+const NO_CGROUP: CgroupPaths = Object.freeze({ version: 1, dirs: Object.freeze({}), driver: 'unknown' }) as CgroupPaths;
+
+export type SamplerConfig = Pick<Config, 'collectors' | 'host'>;
+
+/** The context one collector sees for one container; created once and refreshed every tick. */
+class ContainerContext implements CollectorContext {
+  container: ContainerInfo;
+  cgroup: CgroupPaths;
+  readonly state = new Map<string, unknown>();
+  monotonicNs = 0n;
+  host: HostSnapshot = { cpuTotalNs: 0, onlineCpus: 0, memTotalBytes: 0 };
+  previousHost?: HostSnapshot;
+
+  constructor(
+    private readonly tracked: Tracked,
+    private readonly collectorName: string,
+    readonly procRoot: string,
+    readonly sysRoot: string,
+    readonly files: KeptFiles,
+    readonly errors: ReadErrors,
+  ) {
+    this.container = tracked.container;
+    this.cgroup = NO_CGROUP;
+  }
+
+  readonly read = (path: string): string | undefined => {
+    const before = this.errors.revision;
+    const text = this.files.read(path, this.container.id, this.collectorName);
+    // A fresh failure (not a file already known to be absent) may mean the cgroup is going away.
+    if (text === undefined && this.errors.revision !== before) this.tracked.failedPath ??= path;
+    return text;
+  };
+}
+
+interface Tracked {
+  container: ContainerInfo;
+  /** The pid the kept descriptors were opened for; a new pid means a restart with a fresh cgroup. */
+  pid: number;
+  contexts: ContainerContext[];
+  /** First path whose read failed this tick, if any. */
+  failedPath?: string;
+}
+
+export class Sampler {
+  private readonly collectors: Collector[];
+  private readonly hostReader: HostReader;
+  private readonly tracked = new Map<string, Tracked>();
+  private previousHost?: HostSnapshot;
+  private readonly brokenCollectors = new Set<string>();
+  /** Container samples dropped because the container vanished while it was read. */
+  droppedVanished = 0;
+
+  constructor(
+    private readonly config: SamplerConfig,
+    private readonly files: KeptFiles,
+    private readonly errors: ReadErrors,
+    collectors?: Collector[],
+  ) {
+    this.collectors = collectors ?? createEnabledCollectors(config.collectors);
+    this.hostReader = new HostReader(config.host.proc_root, files, errors);
+  }
+
+  gather(containers: readonly ContainerInfo[]): Sample[] {
+    const samples: Sample[] = [];
+    const monotonicNs = process.hrtime.bigint();
+    const { snapshot, rows } = this.hostReader.read(this.config.collectors.host.enabled);
+    if (rows.length > 0) samples.push({ container: null, rows });
+    const previousHost = this.previousHost;
+    this.previousHost = snapshot;
+
+    const seen = new Set<string>();
+    for (const container of containers) {
+      if (!container || typeof container.id !== 'string' || seen.has(container.id)) continue;
+      seen.add(container.id);
+      const tracked = this.track(container);
+      const sample = this.sampleContainer(tracked, monotonicNs, snapshot, previousHost);
+      if (sample) samples.push(sample);
+    }
+    for (const id of this.tracked.keys()) if (!seen.has(id)) this.forget(id);
+    return samples;
+  }
+
+  /** Closes every descriptor and drops all state (shutdown). */
+  close(): void {
+    for (const id of [...this.tracked.keys()]) this.forget(id);
+    this.files.closeAll();
+  }
+
+  get trackedCount(): number {
+    return this.tracked.size;
+  }
+
+  private track(container: ContainerInfo): Tracked {
+    let tracked = this.tracked.get(container.id);
+    if (tracked && tracked.pid !== container.pid) {
+      // Restarted: new cgroup files, counters from zero. Start over rather than mix the two.
+      this.forget(container.id);
+      tracked = undefined;
+    }
+    if (!tracked) {
+      tracked = { container, pid: container.pid, contexts: [] };
+      for (const collector of this.collectors) {
+        tracked.contexts.push(new ContainerContext(tracked, collector.name, this.config.host.proc_root, this.config.host.sys_root, this.files, this.errors));
+      }
+      this.tracked.set(container.id, tracked);
+    }
+    tracked.container = container;
+    return tracked;
+  }
+
+  private sampleContainer(tracked: Tracked, monotonicNs: bigint, host: HostSnapshot, previousHost: HostSnapshot | undefined): Sample | undefined {
+    const container = tracked.container;
+    const cgroup = container.cgroup ?? NO_CGROUP;
+    const rows: Row[] = [];
+    tracked.failedPath = undefined;
+    for (let i = 0; i < this.collectors.length; i++) {
+      const collector = this.collectors[i];
+      const ctx = tracked.contexts[i];
+      ctx.container = container;
+      ctx.cgroup = cgroup;
+      ctx.monotonicNs = monotonicNs;
+      ctx.host = host;
+      ctx.previousHost = previousHost;
+      const mark = rows.length;
+      try {
+        collector.collect(ctx, rows);
+      } catch (err) {
+        // A collector bug must not cost the other collectors' rows: drop only its own.
+        rows.length = mark;
+        this.errors.count(collector.name, 'malformed');
+        if (!this.brokenCollectors.has(collector.name)) {
+          this.brokenCollectors.add(collector.name);
+          log.error('collector failed; its rows are skipped (reported once per collector)', { collector: collector.name, container: container.name, error: err });
+        }
+      }
+    }
+    if (tracked.failedPath !== undefined && this.vanished(tracked, tracked.failedPath)) {
+      this.droppedVanished++;
+      this.errors.count(NAME, 'vanished');
+      // Close its descriptors now; if it comes back (restart), files are opened afresh.
+      this.files.release(container.id);
+      return undefined;
+    }
+    if (rows.length === 0) return undefined;
+    return { container, rows };
+  }
+
+  /** True when the directory of the failed file, or the container's process, is gone. */
+  private vanished(tracked: Tracked, failedPath: string): boolean {
+    const slash = failedPath.lastIndexOf('/');
+    if (slash > 0 && !existsSync(failedPath.slice(0, slash))) return true;
+    const pid = tracked.container.pid;
+    return pid > 0 && !existsSync(`${this.config.host.proc_root}/${pid}`);
+  }
+
+  private forget(id: string): void {
+    this.tracked.delete(id);
+    this.files.release(id);
+    for (const collector of this.collectors) {
+      try {
+        collector.forget?.(id);
+      } catch (err) {
+        log.warn('collector failed to forget a container', { collector: collector.name, error: err });
+      }
+    }
+  }
+}

@@ -1,0 +1,166 @@
+import { describe, test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultConfig } from '../../src/config/schema.js';
+import type { ContainerInfo } from '../../src/model.js';
+import type { Collector } from '../../src/sampler/collector.js';
+import { KeptFiles } from '../../src/sampler/kept-files.js';
+import { ReadErrors } from '../../src/sampler/read-errors.js';
+import { Sampler } from '../../src/sampler/sampler.js';
+import { V1_ID, V1_OLD_ID, V1_ROOT, V2_ID, V2_ROOT, containerInfo, errorList, v1Paths, v2CgroupfsPaths } from './support/fixture-trees.js';
+
+function setup(root: string, tweak: (c: ReturnType<typeof defaultConfig>) => void = () => undefined, collectors?: Collector[]) {
+  const config = defaultConfig('test-host');
+  config.host.proc_root = `${root}/proc`;
+  config.host.sys_root = `${root}/sys`;
+  config.host.cgroup_root = `${root}/sys/fs/cgroup`;
+  tweak(config);
+  const errors = new ReadErrors();
+  const files = new KeptFiles(errors);
+  return { sampler: new Sampler(config, files, errors, collectors), files, errors };
+}
+
+const measurements = (rows: Array<{ measurement: string }>) => rows.map((r) => r.measurement);
+// Collectors of the other families (blkio, net, context switches) are exercised in their own tests.
+const MINE = (c: ReturnType<typeof defaultConfig>) => {
+  c.collectors.blkio.enabled = false;
+  c.collectors.network.enabled = false;
+  c.collectors.context_switches.enabled = false;
+};
+
+describe('Sampler.gather', () => {
+  test('host rows first (container null), then each container with its collectors in registry order', () => {
+    const { sampler } = setup(V1_ROOT, MINE);
+    const v1 = containerInfo(V1_ID, { cgroup: v1Paths(V1_ROOT, V1_ID) });
+    const v2 = containerInfo(V2_ID, { pid: 5100, cgroup: v2CgroupfsPaths(V2_ROOT) });
+    const samples = sampler.gather([v1, v2]);
+    assert.equal(samples.length, 3);
+    assert.equal(samples[0].container, null);
+    assert.deepEqual(measurements(samples[0].rows), ['host_cpu', 'host_mem']);
+    assert.equal(samples[1].container, v1);
+    assert.deepEqual(measurements(samples[1].rows), ['docker_container_cpu', 'docker_container_mem', 'docker_container_pids', 'docker_container_status']);
+    assert.equal(samples[2].container, v2);
+    assert.deepEqual(measurements(samples[2].rows), [
+      'docker_container_cpu', 'docker_container_mem', 'docker_container_pids',
+      'docker_container_psi', 'docker_container_psi', 'docker_container_psi', 'docker_container_status',
+    ]);
+    // The host snapshot reached the collectors: 8 online CPUs from the fixture's proc/stat.
+    assert.equal(samples[1].rows[0].fields.online_cpus, 8n);
+    assert.equal(samples[1].rows[0].fields.usage_system, 100494890000000n);
+  });
+
+  test('collectors.host disabled: no host sample; a disabled collector is not run', () => {
+    const { sampler } = setup(V1_ROOT, (c) => {
+      MINE(c);
+      c.collectors.host.enabled = false;
+      c.collectors.memory.enabled = false;
+    });
+    const samples = sampler.gather([containerInfo(V1_ID, { cgroup: v1Paths(V1_ROOT, V1_ID) })]);
+    assert.equal(samples.length, 1);
+    assert.deepEqual(measurements(samples[0].rows), ['docker_container_cpu', 'docker_container_pids', 'docker_container_status']);
+  });
+
+  test('CPU percentages appear from the second gather on', () => {
+    const { sampler } = setup(V1_ROOT, MINE);
+    const c = containerInfo(V1_ID, { cgroup: v1Paths(V1_ROOT, V1_ID) });
+    assert.equal('usage_percent_of_limit' in sampler.gather([c])[1].rows[0].fields, false);
+    // Fixture counters do not move: 0 % of the limit, and no host delta so no usage_percent.
+    const fields = sampler.gather([c])[1].rows[0].fields;
+    assert.equal(fields.usage_percent_of_limit, 0);
+    assert.equal('usage_percent' in fields, false);
+  });
+
+  test('a container that left releases its descriptors', () => {
+    const { sampler, files } = setup(V1_ROOT, MINE);
+    const a = containerInfo(V1_ID, { cgroup: v1Paths(V1_ROOT, V1_ID) });
+    const b = containerInfo(V1_OLD_ID, { cgroup: v1Paths(V1_ROOT, V1_OLD_ID) });
+    sampler.gather([a, b]);
+    const both = files.openCount;
+    sampler.gather([a]);
+    assert.equal(sampler.trackedCount, 1);
+    assert.ok(files.openCount < both, `${files.openCount} < ${both}`);
+    sampler.gather([]);
+    assert.equal(files.openCount, 2, 'only the host files stay open');
+    sampler.close();
+    assert.equal(files.openCount, 0);
+  });
+
+  describe('a container whose cgroup vanished', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cgflux-sampler-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    cpSync(V1_ROOT, dir, { recursive: true });
+
+    test('is dropped whole (no half sample) and counted; the other containers ship', () => {
+      const { sampler, errors } = setup(dir, MINE);
+      const gone = containerInfo(V1_ID, { pid: 4100, cgroup: v1Paths(dir, V1_ID) });
+      const stays = containerInfo(V1_OLD_ID, { pid: 4100, cgroup: v1Paths(dir, V1_OLD_ID) });
+      // Its memory cgroup is removed before the tick reads it: cpu already read, memory fails.
+      rmSync(`${dir}/sys/fs/cgroup/memory/docker/${V1_ID}`, { recursive: true });
+      const samples = sampler.gather([gone, stays]);
+      assert.deepEqual(samples.map((s) => s.container?.id ?? null), [null, V1_OLD_ID]);
+      assert.equal(sampler.droppedVanished, 1);
+      assert.deepEqual(errorList(errors).filter(([c]) => c === 'sampler'), [['sampler', 'vanished', 1]]);
+    });
+
+    test('its pid gone counts as vanished too', () => {
+      const { sampler } = setup(dir, MINE);
+      // Cgroup dir present but the file is missing and the process is gone (no proc/999999).
+      const c = containerInfo(V1_OLD_ID, { pid: 999999, cgroup: v1Paths(dir, V1_OLD_ID) });
+      assert.deepEqual(sampler.gather([c]).map((s) => s.container?.id ?? null), [null]);
+      assert.equal(sampler.droppedVanished, 1);
+    });
+
+    test('a file missing on this kernel (dir and pid alive) is not a vanished container', () => {
+      const { sampler } = setup(dir, MINE);
+      const c = containerInfo(V1_OLD_ID, { pid: 4100, cgroup: v1Paths(dir, V1_OLD_ID) });
+      assert.equal(sampler.gather([c]).length, 2);
+      assert.equal(sampler.droppedVanished, 0);
+    });
+  });
+
+  test('a restart (new pid) starts the container over: no percentage across the two cgroups', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cgflux-restart-'));
+    try {
+      cpSync(V1_ROOT, dir, { recursive: true });
+      const { sampler } = setup(dir, MINE);
+      const first = containerInfo(V1_ID, { pid: 4100, cgroup: v1Paths(dir, V1_ID) });
+      sampler.gather([first]);
+      writeFileSync(`${dir}/proc/stat`, 'cpu  200000 0 0 0 0 0 0 0 0 0\ncpu0 1 0 0 0\n');
+      const fields = sampler.gather([{ ...first, pid: 4101 }])[1].rows[0].fields;
+      assert.equal('usage_percent' in fields, false);
+      assert.equal('usage_percent_of_limit' in fields, false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a collector that throws loses only its own rows, counted and logged once', () => {
+    const broken: Collector = {
+      name: 'broken',
+      collect(_ctx, out) {
+        out.push({ measurement: 'half', fields: { a: 1 } });
+        throw new Error('bug');
+      },
+    };
+    const pids: Collector = { name: 'ok', collect: (_ctx, out) => void out.push({ measurement: 'fine', fields: { b: 2n } }) };
+    const { sampler, errors } = setup(V1_ROOT, (c) => (c.collectors.host.enabled = false), [broken, pids]);
+    const samples = sampler.gather([containerInfo(V1_ID), containerInfo(V1_OLD_ID)]);
+    assert.deepEqual(samples.map((s) => measurements(s.rows)), [['fine'], ['fine']]);
+    assert.deepEqual(errorList(errors), [['broken', 'malformed', 2]]);
+  });
+
+  test('bad input never throws: no cgroup, junk dirs, duplicates, holes in the list', () => {
+    const { sampler } = setup(V1_ROOT, MINE);
+    const noCgroup = containerInfo(V1_ID, { pid: 0, state: 'exited' });
+    const junk = containerInfo(V1_OLD_ID, { pid: 0, cgroup: { version: 2, driver: 'unknown', dirs: { unified: '/nonexistent/cgroup' } } });
+    const list = [noCgroup, noCgroup, junk, undefined as unknown as ContainerInfo, {} as ContainerInfo];
+    const samples = sampler.gather(list);
+    // The exited container ships its status; the one pointing nowhere is dropped as vanished.
+    assert.deepEqual(samples.map((s) => [s.container?.id ?? null, measurements(s.rows)]), [
+      [null, ['host_cpu', 'host_mem']],
+      [V1_ID, ['docker_container_status']],
+    ]);
+  });
+});
