@@ -5,6 +5,8 @@ import { defaultConfig, type Config } from '../../src/config/schema.js';
 import type { ContainerInfo, Sample } from '../../src/model.js';
 import { LineEncoder, encodeLines } from '../../src/encode/index.js';
 import type { TreeRoots } from '../synthetic/tree.js';
+import { KeptFiles } from '../../src/sampler/kept-files.js';
+import { ReadErrors } from '../../src/sampler/read-errors.js';
 
 export interface GatherFn {
   (containers: readonly ContainerInfo[]): Sample[];
@@ -15,6 +17,8 @@ export interface Pipeline {
   gather: GatherFn;
   /** Complete lines (ns timestamps) of one tick, through the daemon's cached encoder. */
   encode(samples: readonly Sample[], timeMs: number): string[];
+  /** Values that could not be read so far, [collector, reason, count] (a healthy tree has none). */
+  readErrors(): Array<[string, string, number]>;
   close(): void;
 }
 
@@ -39,19 +43,21 @@ interface SamplerLike {
 const SAMPLER_MODULE = '../../src/sampler/sampler.js';
 
 export async function createPipeline(config: Config): Promise<Pipeline> {
-  let mod: { Sampler?: new (config: Config) => SamplerLike };
+  let mod: { Sampler?: new (config: Config, files: KeptFiles, errors: ReadErrors) => SamplerLike };
   try {
     mod = (await import(SAMPLER_MODULE as string)) as typeof mod;
   } catch (err) {
     throw new Error(`the sampler (src/sampler/sampler.ts) cannot be loaded: ${(err as Error).message}`);
   }
   if (!mod.Sampler) throw new Error('src/sampler/sampler.ts does not export a Sampler class');
-  const sampler = new mod.Sampler(config);
+  const errors = new ReadErrors();
+  const sampler = new mod.Sampler(config, new KeptFiles(errors), errors);
   const encoder = new LineEncoder({ hostname: config.host.hostname, tags: config.tags });
   return {
     config,
     gather: (containers) => sampler.gather(containers),
     encode: (samples, timeMs) => encodeLines(encoder, samples, timeMs, 'ns'),
+    readErrors: () => errors.entries(),
     close: () => sampler.close?.(),
   };
 }

@@ -4,6 +4,37 @@
 import { closeSync, openSync, readSync, constants } from 'node:fs';
 import { cpuMicros } from './stats.js';
 
+export class FloorReader {
+  private readonly fds: number[] = [];
+  private readonly buffer = Buffer.allocUnsafe(64 * 1024);
+
+  constructor(paths: readonly string[]) {
+    for (const path of paths) {
+      try {
+        this.fds.push(openSync(path, constants.O_RDONLY));
+      } catch {
+        /* a file that vanished is left out, as the sampler would skip it */
+      }
+    }
+  }
+
+  get files(): number {
+    return this.fds.length;
+  }
+
+  /** Reads every file once; returns the bytes read. */
+  round(): number {
+    let bytes = 0;
+    const fds = this.fds;
+    for (let i = 0; i < fds.length; i++) bytes += readSync(fds[i], this.buffer, 0, this.buffer.length, 0);
+    return bytes;
+  }
+
+  close(): void {
+    for (const fd of this.fds.splice(0)) closeSync(fd);
+  }
+}
+
 export interface FloorResult {
   /** CPU µs of each round (one read of every file). */
   roundMicros: number[];
@@ -14,27 +45,18 @@ export interface FloorResult {
 }
 
 export function floorLoop(paths: readonly string[], rounds: number): FloorResult {
-  const fds: number[] = [];
-  for (const path of paths) {
-    try {
-      fds.push(openSync(path, constants.O_RDONLY));
-    } catch {
-      /* a file that vanished is left out, as the sampler would skip it */
-    }
-  }
-  const buffer = Buffer.allocUnsafe(64 * 1024);
+  const reader = new FloorReader(paths);
+  const files = reader.files;
   const roundMicros: number[] = [];
   let bytesLastRound = 0;
   try {
     for (let r = 0; r < rounds; r++) {
       const start = cpuMicros();
-      let bytes = 0;
-      for (let i = 0; i < fds.length; i++) bytes += readSync(fds[i], buffer, 0, buffer.length, 0);
+      bytesLastRound = reader.round();
       roundMicros.push(cpuMicros() - start);
-      bytesLastRound = bytes;
     }
   } finally {
-    for (const fd of fds) closeSync(fd);
+    reader.close();
   }
-  return { roundMicros, files: fds.length, bytesLastRound };
+  return { roundMicros, files, bytesLastRound };
 }

@@ -1,7 +1,9 @@
 // One synthetic-host measurement in a fresh process (so that RSS belongs to this size alone):
 //   node --import tsx bench/synthetic/child.ts <root> <v1|v2> <containers> <ticks> <warmup>
 // Prints one line `RESULT {json}` on stdout.
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { procStat } from './contents.js';
 import { benchConfig, createPipeline } from '../lib/cgflux.js';
 import { cpuMicros, median, percentile } from '../lib/stats.js';
 import { syntheticContainers, treeRoots, type Layout } from './tree.js';
@@ -18,14 +20,24 @@ export interface SyntheticChildResult {
   rss_mb: number;
   heap_used_mb: number;
   open_fds: number;
+  /** Descriptors the sampler holds per container (kept cgroup and /proc files). */
+  fds_per_container: number;
   fd_limit: string;
   lines_per_tick: number;
   containers_with_rows: number;
+  /** Values the sampler could not read, per tick (a complete tree under a sufficient fd limit: 0). */
+  read_errors_per_tick: number;
+  /** RSS of the bare process before the sampler existed, MB (node itself). */
+  rss_before_mb: number;
 }
 
 function fdLimit(): string {
   const line = readFileSync('/proc/self/limits', 'latin1').split('\n').find((l) => l.startsWith('Max open files'));
   return line ? line.replace(/\s+/g, ' ').replace('Max open files ', '').replace(' files', '').trim() : 'unknown';
+}
+
+function totalErrors(entries: Array<[string, string, number]>): number {
+  return entries.reduce((sum, e) => sum + e[2], 0);
 }
 
 async function main(): Promise<void> {
@@ -34,6 +46,11 @@ async function main(): Promise<void> {
   const count = Number(countArg);
   const ticks = Number(ticksArg);
   const warmup = Number(warmupArg);
+  const rssBefore = process.memoryUsage().rss;
+  const fdsBefore = readdirSync('/proc/self/fd').length;
+  // Kept in reserve and closed before the final readings: when the sampler runs out of descriptors
+  // (limit too low), reading RSS or listing /proc/self/fd would fail for lack of one.
+  const reserve = Array.from({ length: 16 }, () => openSync('/dev/null', 'r'));
   const containers = syntheticContainers(root, layout, count);
   const pipeline = await createPipeline(benchConfig(treeRoots(root)));
 
@@ -41,8 +58,17 @@ async function main(): Promise<void> {
   const encodeMs: number[] = [];
   const cpuUs: number[] = [];
   let lines = 0;
+  let errorsAfterWarmup = 0;
   let withRows = 0;
+  const roots = treeRoots(root);
+  // Opened before the sampler takes descriptors, so that it works even when the sampler used them all.
+  const procStatFd = openSync(join(roots.procRoot, 'stat'), 'r+');
   for (let t = 0; t < warmup + ticks; t++) {
+    // Host CPU time moves between ticks as on a live host, so percentages are computed and encoded
+    // (outside the timed part: the kernel, not cgflux, would do this).
+    const text = procStat(2, t);
+    ftruncateSync(procStatFd, 0);
+    writeSync(procStatFd, text, 0, 'latin1');
     const cpu0 = cpuMicros();
     const t0 = performance.now();
     const samples = pipeline.gather(containers);
@@ -50,6 +76,7 @@ async function main(): Promise<void> {
     const encoded = pipeline.encode(samples, Date.now());
     const t2 = performance.now();
     const cpu = cpuMicros() - cpu0;
+    if (t === warmup - 1) errorsAfterWarmup = totalErrors(pipeline.readErrors());
     if (t >= warmup) {
       gatherMs.push(t1 - t0);
       encodeMs.push(t2 - t1);
@@ -60,7 +87,9 @@ async function main(): Promise<void> {
     // A daemon tick ends here; let the event loop breathe as it would between ticks.
     await new Promise((r) => setImmediate(r));
   }
+  for (const fd of reserve) closeSync(fd);
   const mem = process.memoryUsage();
+  const openFds = readdirSync('/proc/self/fd').length;
   const result: SyntheticChildResult = {
     layout,
     containers: count,
@@ -71,10 +100,13 @@ async function main(): Promise<void> {
     us_per_container_sample: median(cpuUs) / count,
     rss_mb: mem.rss / (1024 * 1024),
     heap_used_mb: mem.heapUsed / (1024 * 1024),
-    open_fds: readdirSync('/proc/self/fd').length,
+    open_fds: openFds,
+    fds_per_container: (openFds - fdsBefore) / count,
     fd_limit: fdLimit(),
     lines_per_tick: lines,
     containers_with_rows: withRows,
+    read_errors_per_tick: (totalErrors(pipeline.readErrors()) - errorsAfterWarmup) / ticks,
+    rss_before_mb: rssBefore / (1024 * 1024),
   };
   pipeline.close();
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);

@@ -100,9 +100,11 @@ export function taskStatus(i: number, tgid: number, tid: number, name: string): 
   );
 }
 
-export function procStat(cores: number): string {
-  let text = 'cpu  4705 150 1120 16250856 1040 0 130 0 0 0\n';
-  for (let c = 0; c < cores; c++) text += `cpu${c} 2352 75 560 8125428 520 0 65 0 0 0\n`;
+/** /proc/stat of a host `tick` seconds later than the first (every column advances). */
+export function procStat(cores: number, tick = 0): string {
+  const t = tick * 100;
+  let text = `cpu  ${4705 + t} 150 ${1120 + t} ${16250856 + t * cores} 1040 0 130 0 0 0\n`;
+  for (let c = 0; c < cores; c++) text += `cpu${c} ${2352 + t / 2} 75 ${560 + t / 2} ${8125428 + t} 520 0 65 0 0 0\n`;
   return text + 'intr 1 0 0\nctxt 25896\nbtime 1763780000\nprocesses 10000\nprocs_running 1\nprocs_blocked 0\n';
 }
 

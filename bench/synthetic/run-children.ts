@@ -2,14 +2,23 @@
 // 5,000 containers keep ~20 files each open (100k descriptors), far above the usual 1,024 or
 // 20,000. The shell raises the soft limit to the hard one, or higher when allowed (root).
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Layout } from './tree.js';
 import type { SyntheticChildResult } from './child.js';
+import { compileForChildren } from '../lib/compile.js';
 
-const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 export const WANTED_FD_LIMIT = 1_048_576;
 
+/** Compiles the child (and the sampler it loads) to JavaScript; returns the child's path. */
+export function buildSyntheticChild(): string {
+  // The sampler is named too: the child loads it by a computed specifier tsc does not follow.
+  const outDir = compileForChildren(['bench/synthetic/child.ts', 'src/sampler/sampler.ts']);
+  return join(outDir, 'bench', 'synthetic', 'child.js');
+}
+
 export interface ChildOptions {
+  /** The compiled child (buildSyntheticChild). */
+  child: string;
   root: string;
   layout: Layout;
   containers: number;
@@ -20,7 +29,7 @@ export interface ChildOptions {
 
 export function runSyntheticChild(o: ChildOptions): Promise<SyntheticChildResult> {
   const script = `ulimit -n ${WANTED_FD_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"`;
-  const args = ['-c', script, 'sh', process.execPath, '--import', 'tsx', CHILD, o.root, o.layout, String(o.containers), String(o.ticks), String(o.warmup)];
+  const args = ['-c', script, 'sh', process.execPath, o.child, o.root, o.layout, String(o.containers), String(o.ticks), String(o.warmup)];
   return new Promise((resolve, reject) => {
     const child = spawn('sh', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

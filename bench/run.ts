@@ -1,0 +1,126 @@
+// `npm run bench`: what cgflux costs, measured on this machine in one run, against the raw-read
+// floor and Docker's stats API; a synthetic 5,000-container host; encoding; end to end into
+// VictoriaMetrics. Prints a table with PASS/MISS per target and writes bench/results.json.
+//   npm run bench                     everything (~5 min on 2 cores)
+//   npm run bench -- --only real,encode   some stages (real, synthetic, encode, e2e)
+//   npm run bench -- --quick          fewer rounds, for trying the harness (figures not reportable)
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { benchConfig } from './lib/cgflux.js';
+import { machineInfo } from './lib/machine.js';
+import { round } from './lib/stats.js';
+import { runRealStage, type RealResult } from './stages/real.js';
+import { runSyntheticStage, type SyntheticStageResult } from './stages/synthetic.js';
+import { measureEncoding, type EncodeResult } from './stages/encode.js';
+import { sampleRows } from './stages/encode-samples.js';
+import { runE2eStage, type E2eResult } from './stages/e2e.js';
+import { checkTargets, verdict } from './targets.js';
+import { num, table, targetsTable } from './report.js';
+
+const STAGES = ['real', 'synthetic', 'encode', 'e2e'] as const;
+type Stage = (typeof STAGES)[number];
+
+const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
+const only = new Set((values.only ?? STAGES.join(',')).split(',').map((s) => s.trim()) as Stage[]);
+for (const s of only) if (!STAGES.includes(s)) throw new Error(`unknown stage "${s}": choose among ${STAGES.join(', ')}`);
+const quick = values.quick ?? false;
+
+const started = Date.now();
+const log = (msg: string) => process.stderr.write(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
+
+async function stage<T>(name: Stage, errors: Record<string, string>, fn: () => Promise<T>): Promise<T | undefined> {
+  if (!only.has(name)) return undefined;
+  log(`— ${name} —`);
+  try {
+    return await fn();
+  } catch (err) {
+    errors[name] = (err as Error).message;
+    log(`${name} FAILED: ${(err as Error).stack ?? (err as Error).message}`);
+    return undefined;
+  }
+}
+
+function roundAll(value: unknown): unknown {
+  if (typeof value === 'number') return round(value, Math.abs(value) >= 100 ? 0 : 3);
+  if (Array.isArray(value)) return value.map(roundAll);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, roundAll(v)]));
+  return value;
+}
+
+async function main(): Promise<number> {
+  const errors: Record<string, string> = {};
+  const config = benchConfig();
+
+  const real: RealResult | undefined = await stage('real', errors, () =>
+    runRealStage(config, { containers: 50, ticks: quick ? 40 : 200, statsRounds: quick ? 3 : 10, idleMs: quick ? 2000 : 5000, dockerSocket: config.docker.socket }, log),
+  );
+  const synthetic: SyntheticStageResult | undefined = await stage('synthetic', errors, () =>
+    runSyntheticStage({ sizes: [1000, 5000], layouts: ['v1', 'v2'], ticks: quick ? 10 : 40, warmup: 3, timeoutMs: 240_000 }, log),
+  );
+  const encode: EncodeResult | undefined = await stage('encode', errors, async () => {
+    const { samples, config: c } = await sampleRows(500);
+    return measureEncoding(samples, c.host.hostname, c.tags, quick ? 3 : 7);
+  });
+  const e2e: E2eResult | undefined = await stage('e2e', errors, () => runE2eStage({ seconds: quick ? 2 : 5 }, log));
+  if (synthetic?.errors.length) errors.synthetic = synthetic.errors.join('; ');
+
+  const v1 = synthetic?.results.v1;
+  const v2 = synthetic?.results.v2;
+  const pick = (r: NonNullable<typeof v1>[string] | undefined) =>
+    r && { gather_median_ms: r.gather_median_ms, gather_p99_ms: r.gather_p99_ms, us_per_container_sample: r.us_per_container_sample, rss_mb: r.rss_mb };
+  const bySize = (m: typeof v1) => (m ? Object.fromEntries(Object.entries(m).map(([size, r]) => [size, pick(r)])) : undefined);
+  const checks = checkTargets({ ratio_vs_floor: real?.ratio_vs_floor, ratio_vs_stats_api: real?.ratio_vs_stats_api, synthetic5000: v1?.['5000'] });
+
+  const results = roundAll({
+    date: new Date(started).toISOString(),
+    duration_s: (Date.now() - started) / 1000,
+    quick,
+    machine: machineInfo(),
+    us_per_container_sample: real?.us_per_container_sample,
+    floor_us_per_container_sample: real?.floor_us_per_container_sample,
+    stats_api_us_per_container_sample: real?.stats_api_us_per_container_sample,
+    ratio_vs_floor: real?.ratio_vs_floor,
+    ratio_vs_stats_api: real?.ratio_vs_stats_api,
+    real,
+    synthetic: bySize(v1),
+    synthetic_v2: bySize(v2),
+    synthetic_details: synthetic,
+    encode,
+    e2e,
+    targets: checks.map((c) => ({ ...c, verdict: verdict(c) })),
+    errors,
+  });
+  const out = fileURLToPath(new URL('./results.json', import.meta.url));
+  writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+
+  const rows: Array<Array<string | number>> = [];
+  if (real) {
+    rows.push(['real ×50: cgflux CPU / container-sample', `${num(real.us_per_container_sample)} µs`]);
+    rows.push(['real ×50: raw-read floor', `${num(real.floor_us_per_container_sample)} µs (${num(real.files_per_container, 1)} files)`]);
+    rows.push(['real ×50: Docker stats API (dockerd+containerd+shims)', `${num(real.stats_api_us_per_container_sample, 0)} µs`]);
+    rows.push(['real ×50: stats API client (this process)', `${num(real.stats_api_client_us_per_container_sample, 0)} µs`]);
+    rows.push(['ratio cgflux ÷ floor', `${num(real.ratio_vs_floor)}×`]);
+    rows.push(['ratio stats API ÷ cgflux', `${num(real.ratio_vs_stats_api, 0)}×`]);
+  }
+  for (const [layout, m] of [['v1', v1], ['v2', v2]] as const) {
+    for (const [size, r] of Object.entries(m ?? {})) {
+      rows.push([`synthetic ${layout} ×${size}: gather median / p99`, `${num(r.gather_median_ms, 1)} / ${num(r.gather_p99_ms, 1)} ms`]);
+      rows.push([`synthetic ${layout} ×${size}: CPU / container-sample, RSS`, `${num(r.us_per_container_sample)} µs, ${num(r.rss_mb, 0)} MB`]);
+    }
+  }
+  if (encode) rows.push(['encode: cgflux / Point lines/s', `${num(encode.cgflux_lines_per_s, 0)} / ${num(encode.point_lines_per_s, 0)} (${num(encode.speedup, 1)}×)`]);
+  if (e2e) rows.push(['end to end into VictoriaMetrics (spool on)', `${num(e2e.points_per_s, 0)} points/s`]);
+  process.stdout.write(`\n${table(['measure (medians)', 'value'], rows)}\n\n${targetsTable(checks)}\n\n`);
+  for (const [name, message] of Object.entries(errors)) process.stdout.write(`stage ${name} FAILED: ${message.split('\n')[0]}\n`);
+  process.stdout.write(`results: ${out} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  return Object.keys(errors).length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`);
+    process.exit(1);
+  },
+);

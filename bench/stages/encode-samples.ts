@@ -1,0 +1,26 @@
+// The rows the encoding benchmark encodes: what the sampler produces for a synthetic host of a few
+// hundred containers (second tick, so that rates and percentages are present).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from '../../src/config/schema.js';
+import type { Sample } from '../../src/model.js';
+import { benchConfig, createPipeline } from '../lib/cgflux.js';
+import { generateTree, treeRoots } from '../synthetic/tree.js';
+
+export async function sampleRows(containers: number): Promise<{ samples: Sample[]; config: Config }> {
+  const root = mkdtempSync(join(tmpdir(), 'cgflux-bench-encode-'));
+  try {
+    const infos = generateTree(root, 'v1', containers);
+    const config = benchConfig(treeRoots(root));
+    const pipeline = await createPipeline(config);
+    try {
+      pipeline.gather(infos);
+      return { samples: pipeline.gather(infos), config };
+    } finally {
+      pipeline.close();
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,65 @@
+// The performance targets cgflux promises, checked against one run's medians. Each says what it
+// means, the measured value and the margin (how far inside or outside the limit).
+export interface TargetCheck {
+  name: string;
+  meaning: string;
+  limit: string;
+  measured: string;
+  margin: string;
+  pass: boolean | null;
+}
+
+/** What the checks need; a value is undefined when its stage failed (the target is then MISSING). */
+export interface TargetInputs {
+  ratio_vs_floor?: number;
+  ratio_vs_stats_api?: number;
+  synthetic5000?: { us_per_container_sample: number; gather_p99_ms: number; rss_mb: number };
+}
+
+const fmt = (v: number, digits = 2) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(digits));
+
+function atMost(name: string, meaning: string, value: number | undefined, limit: number, unit: string): TargetCheck {
+  if (value === undefined || !Number.isFinite(value)) {
+    return { name, meaning, limit: `≤ ${fmt(limit)}${unit}`, measured: 'not measured', margin: '—', pass: null };
+  }
+  const pass = value <= limit;
+  const pct = ((limit - value) / limit) * 100;
+  return {
+    name,
+    meaning,
+    limit: `≤ ${fmt(limit)}${unit}`,
+    measured: `${fmt(value)}${unit}`,
+    margin: pass ? `${fmt(pct, 0)}% under the limit` : `${fmt(-pct, 0)}% over the limit`,
+    pass,
+  };
+}
+
+function atLeast(name: string, meaning: string, value: number | undefined, limit: number, unit: string): TargetCheck {
+  if (value === undefined || !Number.isFinite(value)) {
+    return { name, meaning, limit: `≥ ${fmt(limit)}${unit}`, measured: 'not measured', margin: '—', pass: null };
+  }
+  const pass = value >= limit;
+  return {
+    name,
+    meaning,
+    limit: `≥ ${fmt(limit)}${unit}`,
+    measured: `${fmt(value)}${unit}`,
+    margin: pass ? `${fmt(value / limit, 2)}× the minimum` : `${fmt((limit / value - 1) * 100, 0)}% short`,
+    pass,
+  };
+}
+
+export function checkTargets(m: TargetInputs): TargetCheck[] {
+  const s = m.synthetic5000;
+  return [
+    atMost('near the floor', 'CPU per container-sample (gather + parse + encode) ÷ the raw reads of the same files', m.ratio_vs_floor, 1.5, '×'),
+    atLeast('vs stats API', "Docker's CPU per stats call ÷ cgflux's CPU per container-sample", m.ratio_vs_stats_api, 120, '×'),
+    atMost('5,000 at 1 s: CPU', 'CPU of one tick of 5,000 containers, in % of one core per second', s ? (s.us_per_container_sample * 5000) / 10_000 : undefined, 100, '% of a core'),
+    atMost('5,000 at 1 s: p99 gather', 'p99 wall time of one gather of 5,000 containers', s?.gather_p99_ms, 250, ' ms'),
+    atMost('5,000 at 1 s: RSS', 'resident memory of the process sampling 5,000 containers', s?.rss_mb, 150, ' MB'),
+  ];
+}
+
+export function verdict(c: TargetCheck): string {
+  return c.pass === null ? 'MISSING' : c.pass ? 'PASS' : 'MISS';
+}
