@@ -12,7 +12,7 @@
 //    "every 7 s" without restarting at each minute (*/7 gives :00 :07 … :56 :00, a 4 s gap), so a
 //    setTimeout chain re-armed to the next multiple of the interval since the epoch. Same
 //    alignment rule, same nominal timestamps, just a different timer.
-import { CronJob } from 'cron';
+import { CronJob, validateCronExpression } from 'cron';
 import type { Config } from '../config/schema.js';
 import { logger as makeLogger, type Logger } from '../log.js';
 import type { Counter, Gauge, MetricsRegistry } from './self-metrics.js';
@@ -91,6 +91,8 @@ export class Scheduler {
     this.skipLogEveryMs = options.skipLogEveryMs ?? 60_000;
     const { every_ms, cron } = options.interval;
     if (cron) {
+      const check = validateCronExpression(cron);
+      if (!check.valid) throw new Error(`interval: invalid cron expression '${cron}': ${check.error?.message ?? 'rejected by cron'}`);
       this.everyMs = null;
       this.cronExpr = cron;
       this.cronTimeZone = options.timeZone;

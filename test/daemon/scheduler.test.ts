@@ -127,6 +127,11 @@ describe('Scheduler', () => {
     assert.equal(new Scheduler({ interval: { every_ms: 10_000, cron: null } }).expectedIntervalMs(), 10_000);
   });
 
+  test('an invalid cron expression or no interval fails at construction with the expression in the message', () => {
+    assert.throws(() => new Scheduler({ interval: { every_ms: null, cron: '61 * * * * *' } }), /^Error: interval: invalid cron expression '61 \* \* \* \* \*': /);
+    assert.throws(() => new Scheduler({ interval: { every_ms: null, cron: null } }), /expected every_ms > 0 or a cron expression/);
+  });
+
   test('a slow tick never overlaps the next: skips are counted, logged once, metrics updated', async () => {
     const { log, lines } = captureLog();
     const metrics = new MetricsRegistry();
