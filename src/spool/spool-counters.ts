@@ -13,6 +13,7 @@ export class SpoolCounters {
   /** undefined until the first write, false after a failure, true after a success. */
   diskWritable: boolean | undefined = undefined;
   lastDiskError = '';
+  lastDiskErrorAtMs = 0;
 }
 
 /** A failed file operation in words an operator acts on. */

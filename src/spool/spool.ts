@@ -218,6 +218,7 @@ export class Spool {
     const wasWritable = this.counters.diskWritable !== false;
     this.counters.diskWritable = false;
     this.counters.lastDiskError = describeFsError(err);
+    this.counters.lastDiskErrorAtMs = Date.now();
     if (wasWritable) {
       this.log.error(`spool: cannot ${during} the spool directory; keeping batches in memory (up to ${this.memoryMax} bytes, then the oldest are dropped) and retrying`, {
         dir: this.options.dir,

@@ -1,0 +1,62 @@
+// HTTP answers and transport errors → SendOutcome, the same way for every InfluxDB-speaking output.
+import { HttpError, RequestTimedOutError } from '@influxdata/influxdb-client';
+import type { SendOutcome } from './sender.js';
+
+/** Retry-After as seconds or an HTTP date → ms from `now`; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v.trim() === '') return undefined;
+  const text = v.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}
+
+const MAX_BODY_IN_MESSAGE = 300;
+
+function serverSays(err: HttpError): string {
+  let text = err.body ?? '';
+  try {
+    const json = JSON.parse(text) as { error?: string; message?: string };
+    text = json.error ?? json.message ?? text;
+  } catch {
+    // not JSON: keep the text
+  }
+  text = text.replace(/\s+/g, ' ').trim();
+  if (text.length > MAX_BODY_IN_MESSAGE) text = text.slice(0, MAX_BODY_IN_MESSAGE) + '…';
+  return `HTTP ${err.statusCode}${err.statusMessage ? ' ' + err.statusMessage : ''}${text ? ': ' + text : ''}`;
+}
+
+export interface ClassifyContext {
+  /** What a 404 means for this output, in words (`bucket "b" not found in org "o"`). */
+  notFound: (serverMessage: string) => string | undefined;
+  /** The request was aborted by our own timeout. */
+  timedOut: boolean;
+  timeoutMs: number;
+}
+
+export function classifyError(err: unknown, ctx: ClassifyContext): SendOutcome {
+  if (err instanceof HttpError) {
+    const s = err.statusCode;
+    const message = serverSays(err);
+    if (s === 400 || s === 422) return { kind: 'rejected', message };
+    if (s === 413) return { kind: 'too_large', message };
+    if (s === 401 || s === 403) return { kind: 'auth', message: `${message} (check the token / username and password)` };
+    if (s === 404) {
+      const what = ctx.notFound(message);
+      return what ? { kind: 'not_found', message: `${what} (${message})` } : { kind: 'other', message };
+    }
+    const retryAfterMs = parseRetryAfter(err.headers?.['retry-after']);
+    if (s === 429) return { kind: 'retry', errorClass: 'http_429', message, retryAfterMs };
+    if (s === 408) return { kind: 'retry', errorClass: 'http_408', message, retryAfterMs };
+    if (s >= 500) return { kind: 'retry', errorClass: 'http_5xx', message, retryAfterMs };
+    return { kind: 'other', message };
+  }
+  if (ctx.timedOut || err instanceof RequestTimedOutError) {
+    return { kind: 'retry', errorClass: 'timeout', message: `no answer within ${ctx.timeoutMs} ms` };
+  }
+  const e = err as NodeJS.ErrnoException;
+  const message = e?.code ? `${e.code}: ${e.message}` : String(e?.message ?? err);
+  return { kind: 'retry', errorClass: 'network', message };
+}

@@ -1,0 +1,142 @@
+// One configured output: batches lines (batch.max_lines / max_bytes / flush_interval_ms), spools
+// each batch durably, and a delivery loop sends the spool in order.
+//   write(bodies, timeMs)  bodies from the encoder; this output appends its own timestamp
+//   writeLines(lines)      complete lines (own timestamps)
+//   flush(deadlineMs)      shutdown: spool what is pending, deliver until the deadline
+//   close()                releases timers, sockets and files; undelivered data stays spooled
+import { join } from 'node:path';
+import type { OutputConfig, Precision, SpoolConfig } from '../config/schema.js';
+import { withTimestamp } from '../encode/timestamp.js';
+import type { Logger } from '../log.js';
+import { Spool } from '../spool/spool.js';
+import { DeliveryLoop } from './delivery.js';
+import { V1Sender } from './influx-v1.js';
+import { createV2Sender } from './influx-v2.js';
+import type { Sender } from './sender.js';
+import type { OutputStats } from './stats.js';
+import { FileSender, StdoutSender } from './stream-senders.js';
+
+export interface OutputDeps {
+  log: Logger;
+  /** Replaces the sender built from the config (tests). */
+  sender?: Sender;
+}
+
+export function createSender(cfg: OutputConfig): Sender {
+  switch (cfg.type) {
+    case 'influxdb_v2':
+      return createV2Sender(cfg);
+    case 'influxdb_v1':
+      return new V1Sender(cfg);
+    case 'stdout':
+      return new StdoutSender();
+    case 'file':
+      return new FileSender(cfg.path);
+  }
+}
+
+/** stdout and file outputs need no disk spool: they are local and fast. */
+function spoolDir(cfg: OutputConfig, spool: SpoolConfig): string | null {
+  return cfg.type === 'influxdb_v2' || cfg.type === 'influxdb_v1' ? join(spool.dir, cfg.name) : null;
+}
+
+export class Output {
+  readonly name: string;
+  readonly precision: Precision;
+  private readonly spool: Spool;
+  private readonly loop: DeliveryLoop;
+  private readonly sender: Sender;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly cfg: OutputConfig,
+    spoolCfg: SpoolConfig,
+    private readonly deps: OutputDeps,
+  ) {
+    this.name = cfg.name;
+    this.precision = cfg.type === 'influxdb_v2' || cfg.type === 'influxdb_v1' ? cfg.precision : 'ns';
+    const log = deps.log.child(cfg.name);
+    this.spool = Spool.open({ dir: spoolDir(cfg, spoolCfg), maxBytes: spoolCfg.max_bytes, segmentBytes: spoolCfg.segment_bytes, log });
+    this.sender = deps.sender ?? createSender(cfg);
+    this.loop = new DeliveryLoop(this.spool, this.sender, cfg.retry, log);
+    this.spool.onAppend = () => this.loop.dataArrived();
+    this.loop.start();
+  }
+
+  /** Lines of one tick: bodies from the encoder plus this output's timestamp of `timeMs`. */
+  write(bodies: readonly string[], timeMs: number): void {
+    if (bodies.length > 0) this.writeLines(withTimestamp(bodies, timeMs, this.precision));
+  }
+
+  writeLines(lines: readonly string[]): void {
+    if (this.closed) return;
+    const { max_lines, max_bytes, flush_interval_ms } = this.cfg.batch;
+    for (const line of lines) {
+      const bytes = Buffer.byteLength(line) + 1;
+      if (this.pending.length > 0 && (this.pending.length >= max_lines || this.pendingBytes + bytes > max_bytes)) this.seal();
+      this.pending.push(line);
+      this.pendingBytes += bytes;
+    }
+    if (this.pending.length >= max_lines || this.pendingBytes >= max_bytes) this.seal();
+    else if (this.pending.length > 0 && !this.flushTimer) {
+      this.flushTimer = setTimeout(() => this.seal(), flush_interval_ms);
+      this.flushTimer.unref();
+    }
+  }
+
+  /** Hands the pending batch to the spool (durable once the returned promise resolves). */
+  private seal(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.length === 0) return Promise.resolve();
+    const batch = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    return this.spool.append([batch]).catch((err) => this.deps.log.error('output: cannot spool a batch', { output: this.name, error: err }));
+  }
+
+  /** Spools what is pending and delivers until `deadlineMs`; true when nothing is left. */
+  async flush(deadlineMs: number): Promise<boolean> {
+    await this.seal();
+    return this.loop.flush(deadlineMs);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.seal();
+    this.closed = true;
+    await this.loop.stop();
+    await this.sender.close();
+    await this.spool.close();
+  }
+
+  stats(): OutputStats {
+    const c = this.loop.counters;
+    const s = this.spool.stats();
+    const sc = this.spool.counters;
+    return {
+      name: this.name,
+      type: this.cfg.type,
+      pointsWritten: c.pointsWritten,
+      pointsDropped: { rejected: c.rejected, spool_full: sc.droppedFull, spool_unwritable: sc.droppedUnwritable + sc.unreadablePoints },
+      pointsRetried: c.pointsRetried,
+      requests: c.requests,
+      errors: { ...c.errors },
+      lastSuccessMs: c.lastSuccessMs,
+      lastError: c.lastError ?? (sc.lastDiskError ? { atMs: sc.lastDiskErrorAtMs, message: `spool: ${sc.lastDiskError}` } : null),
+      spoolBytes: s.bytes,
+      spoolMemoryBytes: s.memoryBytes,
+      spoolBatches: s.batches,
+      spoolPoints: s.points,
+      spoolCorruptBytes: sc.corruptBytes,
+      spoolDiskErrors: sc.diskErrors,
+    };
+  }
+}
+
+export function createOutput(cfg: OutputConfig, spool: SpoolConfig, deps: OutputDeps): Output {
+  return new Output(cfg, spool, deps);
+}

@@ -1,0 +1,48 @@
+// stdout and file outputs: line protocol, one line per point, appended.
+import { open, type FileHandle } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import { describeFsError } from '../spool/spool-counters.js';
+import type { SendOutcome, Sender } from './sender.js';
+
+export class StdoutSender implements Sender {
+  readonly target = 'stdout';
+  constructor(private readonly stream: Writable = process.stdout) {}
+
+  send(body: string): Promise<SendOutcome> {
+    return new Promise((resolve) => {
+      this.stream.write(body + '\n', (err) => resolve(err ? { kind: 'other', message: `cannot write to stdout: ${err.message}` } : { kind: 'ok' }));
+    });
+  }
+
+  abort(): void {}
+  async close(): Promise<void> {}
+}
+
+export class FileSender implements Sender {
+  readonly target: string;
+  private handle: FileHandle | undefined;
+
+  constructor(private readonly path: string) {
+    this.target = `file ${path}`;
+  }
+
+  async send(body: string): Promise<SendOutcome> {
+    try {
+      this.handle ??= await open(this.path, 'a');
+      await this.handle.write(body + '\n');
+      return { kind: 'ok' };
+    } catch (err) {
+      // Reopen next time: the file may have been rotated away or its disk freed.
+      await this.handle?.close().catch(() => undefined);
+      this.handle = undefined;
+      return { kind: 'other', message: `cannot append to ${this.path}: ${describeFsError(err)}` };
+    }
+  }
+
+  abort(): void {}
+
+  async close(): Promise<void> {
+    await this.handle?.close().catch(() => undefined);
+    this.handle = undefined;
+  }
+}
