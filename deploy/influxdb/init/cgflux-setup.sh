@@ -19,7 +19,7 @@ auth=()
 
 say() { printf '[cgflux-setup] %s\n' "$*"; }
 
-bucket_id() { influx bucket list "${auth[@]}" --org "$org" --name "$1" --hide-headers 2>/dev/null | cut -f1; }
+bucket_id() { influx bucket list "${auth[@]}" --org "$org" --name "$1" --hide-headers 2>/dev/null | awk 'NR==1{print $1}'; }
 
 if [ -z "$(bucket_id "$downsampled")" ]; then
   say "creating bucket $downsampled (retention $retention)"
