@@ -1,16 +1,15 @@
-// Kept-open descriptors for per-task /proc files (`/proc/<tid>/status`, `/proc/<pid>/net/dev`).
-// Unlike cgroup files (KeptFiles), these come and go with tasks, so:
+// Kept-open descriptors for per-task /proc files (`/proc/<tid>/status` of every thread of every
+// container). Unlike cgroup files (KeptFiles), these come and go with threads, so:
 //  - a task that exited is a normal outcome (GONE), not a read error to count;
-//  - each descriptor can be closed on its own (thread exited, container pid changed), so fds do
-//    not leak over thread and container churn;
+//  - each descriptor can be closed on its own as soon as its thread is gone, so fds do not leak
+//    over thread churn;
 //  - at most `maxOpen` descriptors are kept; beyond that a file is opened, read and closed each time
 //    (measured on Linux 6.18: kept read of a task status 7.5 µs, open+read+close 12.3 µs,
 //    readFileSync 17.7 µs). The cap protects the process fd limit (20,000 on the test machine),
 //    which the cgroup files of thousands of containers already use.
 // A kept descriptor of /proc/<tid>/status fails with ESRCH once that task exited, even when the
 // number was reused by a new task: that is how a reused tid is told apart from the old one.
-// Caveat (verified): a kept /proc/<pid>/net/dev keeps reading the network namespace it was opened
-// in after the pid exited, so callers must close it when the pid changes and check liveness apart.
+// (Not every /proc file behaves so: a kept /proc/<pid>/net/dev goes on reading the namespace.)
 import { closeSync, openSync, readSync, constants } from 'node:fs';
 
 export const GONE = Symbol('task gone');

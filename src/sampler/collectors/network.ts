@@ -1,13 +1,13 @@
 // docker_container_net: per-interface counters of the container's network namespace, read from
 // /proc/<init pid>/net/dev, plus a `total` row (the sum of the interfaces reported, so it includes
 // `lo` only when include_loopback is set).
-// The descriptor is kept open between ticks (ProcFiles) and closed when the init pid changes
-// (restart) or the container leaves. A kept net/dev keeps reading the namespace it was opened in
-// even after the pid exited (verified on Linux 6.18), so liveness is checked on a kept
-// /proc/<pid>/stat, which fails with ESRCH once the process is gone: then no row, counted `pid_gone`.
+// Both files are read through the context (KeptFiles, descriptors kept between ticks, released by
+// the sampler when the container leaves or its pid changes). A kept net/dev goes on reading the
+// namespace it was opened in after the pid exited (verified on Linux 6.18), so liveness is read
+// first on /proc/<pid>/stat, whose kept descriptor fails (ESRCH) once the process is gone: that
+// failure is counted and makes the sampler drop the container's sample, as for a vanished cgroup.
 import type { Collector } from '../collector.js';
 import type { Row } from '../../model.js';
-import { GONE, ProcFiles } from '../proc-files.js';
 import { parseNetDev, type NetDevCounters } from '../parsers/net-dev.js';
 
 export const NET_MEASUREMENT = 'docker_container_net';
@@ -36,7 +36,7 @@ function row(tags: Readonly<Record<string, string>>, c: NetDevCounters): Row {
   };
 }
 
-export function createNetworkCollector(options: NetworkOptions, files = new ProcFiles()): Collector {
+export function createNetworkCollector(options: NetworkOptions): Collector {
   const tagsByInterface = new Map<string, Readonly<Record<string, string>>>();
 
   function tagsFor(name: string): Readonly<Record<string, string>> {
@@ -51,25 +51,15 @@ export function createNetworkCollector(options: NetworkOptions, files = new Proc
   return {
     name: NAME,
     collect(ctx, out) {
-      const { id, pid } = ctx.container;
+      const { pid } = ctx.container;
       if (!pid) {
         ctx.errors.count(NAME, 'pid_gone');
         return;
       }
-      const statKey = `stat/${id}`;
-      const netKey = `net/${id}`;
-      // ProcFiles hands back one reused result object: take what is needed before the next read.
-      const alive = files.read(statKey, `${ctx.procRoot}/${pid}/stat`);
-      const aliveText = alive.text;
-      if (alive.reopened) files.close(netKey); // that descriptor may hold a dead pid's namespace
-      const net = aliveText === undefined || aliveText === GONE ? alive : files.read(netKey, `${ctx.procRoot}/${pid}/net/dev`);
-      if (net.text === GONE || net.text === undefined) {
-        ctx.errors.count(NAME, net.text === GONE ? 'pid_gone' : 'unreadable');
-        files.close(statKey);
-        files.close(netKey);
-        return;
-      }
-      const parsed = parseNetDev(net.text);
+      if (ctx.read(`${ctx.procRoot}/${pid}/stat`) === undefined) return;
+      const text = ctx.read(`${ctx.procRoot}/${pid}/net/dev`);
+      if (text === undefined) return;
+      const parsed = parseNetDev(text);
       if (parsed.malformed > 0) ctx.errors.count(NAME, 'malformed', parsed.malformed);
       if (parsed.interfaces.size === 0) {
         ctx.errors.count(NAME, 'empty');
@@ -92,10 +82,6 @@ export function createNetworkCollector(options: NetworkOptions, files = new Proc
         total.txDropped += c.txDropped;
       }
       out.push(row(TOTAL_TAGS, total));
-    },
-    forget(containerId) {
-      files.close(`stat/${containerId}`);
-      files.close(`net/${containerId}`);
     },
   };
 }

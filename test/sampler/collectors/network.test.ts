@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createNetworkCollector } from '../../../src/sampler/collectors/network.js';
-import { ProcFiles } from '../../../src/sampler/proc-files.js';
 import { FIXTURES, V1_ID, V2_ID, container, harness, view } from './fixture-context.js';
 
 const V1 = join(FIXTURES, 'cgroup-v1');
@@ -50,25 +49,22 @@ test('v2 (systemd or cgroupfs does not matter: net/dev is per pid): include_loop
   ]);
 });
 
-test('descriptors are kept between ticks and closed when the container leaves', () => {
-  const files = new ProcFiles();
-  const collector = createNetworkCollector({ include_loopback: false }, files);
+test('descriptors are kept between ticks in KeptFiles, owned by the container (released by the sampler)', () => {
+  const collector = createNetworkCollector({ include_loopback: false });
   const h = v1();
   h.collect(collector);
   h.collect(collector);
-  assert.equal(files.openCount, 2); // /proc/<pid>/stat (liveness) and /proc/<pid>/net/dev
-  collector.forget?.(V1_ID);
-  assert.equal(files.openCount, 0);
+  assert.equal(h.files.openCount, 2); // /proc/<pid>/stat (liveness) and /proc/<pid>/net/dev
+  h.files.release(V1_ID);
+  assert.equal(h.files.openCount, 0);
 });
 
-test('pid gone (no /proc/<pid>) or pid 0: no rows, counted pid_gone, nothing left open', () => {
-  const files = new ProcFiles();
-  const collector = createNetworkCollector({ include_loopback: false }, files);
+test('pid gone (no /proc/<pid>) or pid 0: no rows, counted', () => {
+  const collector = createNetworkCollector({ include_loopback: false });
   const gone = v1(4999);
   assert.deepEqual(gone.collect(collector), []);
   const zero = v1(0);
   assert.deepEqual(zero.collect(collector), []);
-  assert.deepEqual(gone.errors.entries(), [['network', 'pid_gone', 1]]);
+  assert.deepEqual(gone.errors.entries(), [['network', 'missing', 1]]);
   assert.deepEqual(zero.errors.entries(), [['network', 'pid_gone', 1]]);
-  assert.equal(files.openCount, 0);
 });
