@@ -6,7 +6,7 @@
 //   401/403, missing bucket/database, other 4xx → keep the data, retry every retry.max_ms, log once
 import type { RetryConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import type { Spool } from '../spool/spool.js';
+import type { Spool, SpoolEntry } from '../spool/spool.js';
 import { retryDelay } from './backoff.js';
 import type { SendOutcome, Sender } from './sender.js';
 import { DeliveryCounters } from './stats.js';
@@ -73,12 +73,12 @@ export class DeliveryLoop {
       }
       const lines = await this.spool.read(entry);
       if (!lines) continue;
-      if (await this.deliver(lines)) this.spool.ack(entry);
+      if (await this.deliver(entry, lines)) this.spool.ack(entry);
     }
   }
 
-  /** True when every line was delivered or rejected for good; false when stopped midway. */
-  private async deliver(lines: string[]): Promise<boolean> {
+  /** True when every line was delivered or rejected for good; false when stopped midway or given up. */
+  private async deliver(entry: SpoolEntry, lines: string[]): Promise<boolean> {
     const todo: string[][] = [lines]; // a stack: the last element is sent next
     const rejected: { line: string; why: string }[] = [];
     let attempt = 0;
@@ -105,6 +105,12 @@ export class DeliveryLoop {
           todo.push(chunk.slice(mid), chunk.slice(0, mid));
         }
         continue;
+      }
+      if (this.spool.isDetached(entry)) {
+        // The spool overflowed and dropped this batch's segment while we were trying: give up.
+        this.spool.dropDetached(entry, todo.reduce((n, c) => n + c.length, 0));
+        if (rejected.length > 0) this.reportRejected(rejected);
+        return false;
       }
       this.counters.pointsRetried += chunk.length;
       await this.fail(outcome, attempt++);

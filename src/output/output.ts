@@ -49,6 +49,8 @@ export class Output {
   private pending: string[] = [];
   private pendingBytes = 0;
   private flushTimer: NodeJS.Timeout | undefined;
+  /** The last append handed to the spool (appends run in order: awaiting it awaits them all). */
+  private appending: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(
@@ -95,18 +97,21 @@ export class Output {
     const batch = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    return this.spool.append([batch]).catch((err) => this.deps.log.error('output: cannot spool a batch', { output: this.name, error: err }));
+    this.appending = this.spool.append([batch]).catch((err) => this.deps.log.error('output: cannot spool a batch', { output: this.name, error: err }));
+    return this.appending;
   }
 
   /** Spools what is pending and delivers until `deadlineMs`; true when nothing is left. */
   async flush(deadlineMs: number): Promise<boolean> {
     await this.seal();
+    await this.appending;
     return this.loop.flush(deadlineMs);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     await this.seal();
+    await this.appending;
     this.closed = true;
     await this.loop.stop();
     await this.sender.close();
@@ -121,7 +126,7 @@ export class Output {
       name: this.name,
       type: this.cfg.type,
       pointsWritten: c.pointsWritten,
-      pointsDropped: { rejected: c.rejected, spool_full: sc.droppedFull, spool_unwritable: sc.droppedUnwritable + sc.unreadablePoints },
+      pointsDropped: { rejected: c.rejected, spool_full: sc.droppedFull, spool_unwritable: sc.droppedUnwritable + sc.unreadablePoints, shutdown: sc.droppedAtShutdown },
       pointsRetried: c.pointsRetried,
       requests: c.requests,
       errors: { ...c.errors },

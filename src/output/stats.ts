@@ -1,5 +1,5 @@
 // Counters of one output, for self-metrics, /healthz and the status line.
-export type DropReason = 'rejected' | 'spool_full' | 'spool_unwritable';
+export type DropReason = 'rejected' | 'spool_full' | 'spool_unwritable' | 'shutdown';
 
 export interface OutputStats {
   name: string;

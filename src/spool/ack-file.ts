@@ -36,3 +36,25 @@ export async function writeAck(dir: string, pos: AckPosition): Promise<void> {
   await writeFile(tmp, JSON.stringify(pos));
   await rename(tmp, join(dir, FILE));
 }
+
+/** Persists the latest acknowledged position; writes are coalesced and run through `serial`. */
+export class AckRecorder {
+  private latest: AckPosition | undefined;
+  private queued = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly serial: (task: () => Promise<void>) => Promise<void>,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  record(pos: AckPosition): void {
+    this.latest = pos;
+    if (this.queued) return;
+    this.queued = true;
+    void this.serial(async () => {
+      this.queued = false;
+      await writeAck(this.dir, this.latest!).catch(this.onError);
+    });
+  }
+}

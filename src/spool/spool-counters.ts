@@ -4,6 +4,8 @@ export class SpoolCounters {
   droppedFull = 0;
   /** Points dropped because the directory could not be written and the memory bound was reached. */
   droppedUnwritable = 0;
+  /** Points that lived only in memory (disk failing, no spool dir) when the spool was closed. */
+  droppedAtShutdown = 0;
   /** Points of spooled batches that could not be read back (I/O error). */
   unreadablePoints = 0;
   /** Bytes cut off segments at start-up because they did not form valid frames. */

@@ -8,43 +8,15 @@ import { mkdirSync, unlinkSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
+import type { Segment, SpoolEntry, SpoolOptions } from './spool-types.js';
+
+export type { SpoolEntry, SpoolOptions } from './spool-types.js';
 import { splitLines } from '../encode/split-lines.js';
-import { writeAck, type AckPosition } from './ack-file.js';
+import { AckRecorder } from './ack-file.js';
 import { loadSpoolDir } from './spool-load.js';
 import { encodeFrame, HEADER_BYTES } from './frame.js';
 import { listSegments, readSegmentRange, segmentName } from './segment-files.js';
 import { describeFsError, SpoolCounters } from './spool-counters.js';
-
-export interface SpoolOptions {
-  /** This output's spool directory; null keeps batches in memory only (stdout and file outputs). */
-  dir: string | null;
-  /** Bound of the segment files (or, without a dir, of the batches in memory). */
-  maxBytes: number;
-  segmentBytes: number;
-  /** Bound of the batches kept in memory while the directory cannot be written. */
-  memoryMaxBytes?: number;
-  /** After a disk failure, the next write attempt waits at least this long, ms. */
-  diskRetryMs?: number;
-  log: Logger;
-}
-
-export interface SpoolEntry {
-  readonly lines: number;
-  /** Frame bytes on disk, or payload bytes for a memory-only batch. */
-  readonly bytes: number;
-  /** Segment holding the frame; null when the batch lives only in memory. */
-  seq: number | null;
-  readonly offset: number;
-  cached?: string[];
-  /** Whether `cached` counts against the cache bound (disk entries only). */
-  cacheCounted?: boolean;
-}
-
-export interface Segment {
-  size: number;
-  /** Frames in it not yet acknowledged. */
-  pending: number;
-}
 
 const CACHE_BYTES = 16 * 1024 * 1024;
 
@@ -58,8 +30,7 @@ export class Spool {
   private active: { seq: number; handle?: FileHandle } | undefined;
   private nextSeq = 1;
   private inflight: SpoolEntry | undefined;
-  private ackPos: AckPosition | undefined;
-  private ackWriteQueued = false;
+  private acks: AckRecorder | undefined;
   private io: Promise<void> = Promise.resolve();
   private cachedBytes = 0;
   private diskBytes = 0;
@@ -81,14 +52,16 @@ export class Spool {
   /** Opens (creating) the spool and loads what a previous run left unacknowledged. Never throws. */
   static open(options: SpoolOptions): Spool {
     const spool = new Spool(options);
-    if (options.dir !== null) spool.load(options.dir);
+    if (options.dir !== null) {
+      spool.acks = new AckRecorder(options.dir, (task) => spool.serial(task), (err) => spool.ackFailed(err));
+      spool.load(options.dir);
+    }
     return spool;
   }
 
   private load(dir: string): void {
     try {
       const loaded = loadSpoolDir(dir, this.log, this.counters);
-      this.ackPos = loaded.ackPos;
       this.nextSeq = loaded.nextSeq;
       for (const [seq, seg] of loaded.segments) {
         this.segments.set(seq, seg);
@@ -254,7 +227,10 @@ export class Spool {
         const e = list[i];
         if (e.seq !== seq) continue;
         if (e === this.inflight && e.cached) {
-          this.toMemory(e); // being sent right now: its lines are pinned in memory, let the send finish
+          // Being sent right now: the attempt in progress may still succeed. If it fails, the
+          // delivery loop gives it up (isDetached) and counts what was left of it.
+          this.toMemory(e);
+          e.detached = true;
           continue;
         }
         lost += e.lines;
@@ -351,14 +327,16 @@ export class Spool {
     const dir = this.options.dir!;
     const seg = this.segments.get(entry.seq)!;
     seg.pending--;
-    this.ackPos = { segment: entry.seq, offset: entry.offset + entry.bytes };
     // A delivered segment goes at once, unless it is still being written; that one too when the
     // disk is failing, as its space may be what the next write needs.
     const seq = entry.seq;
     if (seg.pending === 0 && seq !== this.active?.seq) {
       this.removeSegment(dir, seq);
-      this.ackPos = { segment: seq + 1, offset: 0 };
-    } else if (seg.pending === 0 && this.counters.diskWritable === false) {
+      this.acks?.record({ segment: seq + 1, offset: 0 });
+      return;
+    }
+    this.acks?.record({ segment: seq, offset: entry.offset + entry.bytes });
+    if (seg.pending === 0 && this.counters.diskWritable === false) {
       void this.serial(async () => {
         if (this.active?.seq !== seq || this.segments.get(seq)?.pending !== 0) return;
         await this.active.handle?.close().catch(() => undefined);
@@ -366,16 +344,23 @@ export class Spool {
         this.removeSegment(dir, seq);
       });
     }
-    if (!this.ackWriteQueued) {
-      this.ackWriteQueued = true;
-      void this.serial(async () => {
-        this.ackWriteQueued = false;
-        await writeAck(dir, this.ackPos!).catch((err) => {
-          this.counters.diskErrors++;
-          this.log.warn('spool: cannot record the delivered position (batches may be sent twice after a restart)', { error: describeFsError(err) });
-        });
-      });
-    }
+  }
+
+  private ackFailed(err: unknown): void {
+    this.counters.diskErrors++;
+    this.log.warn('spool: cannot record the delivered position (batches may be sent twice after a restart)', { error: describeFsError(err) });
+  }
+
+  /** The batch being sent lost its place on disk (spool full): it should not be retried. */
+  isDetached(entry: SpoolEntry): boolean {
+    return entry.detached === true;
+  }
+
+  /** Gives up a detached batch; `points` of it were not delivered and are counted as dropped. */
+  dropDetached(entry: SpoolEntry, points: number): void {
+    this.counters.droppedFull += points;
+    this.log.warn(`spool: full (spool.max_bytes=${this.options.maxBytes}); dropped the oldest ${points} points to make room`, { points_lost: points, batches: 1 });
+    this.ack(entry);
   }
 
   private pendingTotals(): { batches: number; points: number } {
@@ -396,6 +381,13 @@ export class Spool {
       await this.active?.handle?.close();
       this.active = undefined;
     });
+    // Batches that live only in memory do not survive the process: say so and count them.
+    const lost = this.queue.filter((e) => e.seq === null);
+    if (lost.length === 0) return;
+    const points = lost.reduce((n, e) => n + e.lines, 0);
+    this.counters.droppedAtShutdown += points;
+    for (const e of lost) this.ack(e);
+    this.log.warn('spool: points held only in memory are lost at shutdown', { points_lost: points, batches: lost.length });
   }
 
   private serial(task: () => Promise<void>): Promise<void> {
