@@ -9,6 +9,9 @@ import { cpuMicros, median, yieldToLoop } from '../lib/stats.js';
 
 export interface CostResult {
   us_per_container_sample: number;
+  /** The same split: sampler.gather (read + parse) and encoding, each a median over ticks. */
+  gather_us_per_container_sample: number;
+  encode_us_per_container_sample: number;
   floor_us_per_container_sample: number;
   gather_median_ms: number;
   files_per_tick: number;
@@ -42,6 +45,8 @@ export async function measureCost(pipeline: Pipeline, containers: readonly Conta
   const floorFiles = floor.files;
   for (let i = 0; i < 5; i++) floor.round();
   const cost: number[] = [];
+  const gatherCost: number[] = [];
+  const encodeCost: number[] = [];
   const floorCost: number[] = [];
   const gatherMs: number[] = [];
   try {
@@ -50,8 +55,12 @@ export async function measureCost(pipeline: Pipeline, containers: readonly Conta
       const t0 = performance.now();
       const samples = pipeline.gather(containers);
       gatherMs.push(performance.now() - t0);
+      const c1 = cpuMicros();
       lines = pipeline.encode(samples, Date.now()).length;
-      cost.push(cpuMicros() - c0);
+      const c2 = cpuMicros();
+      cost.push(c2 - c0);
+      gatherCost.push(c1 - c0);
+      encodeCost.push(c2 - c1);
 
       const f0 = cpuMicros();
       floor.round();
@@ -64,6 +73,8 @@ export async function measureCost(pipeline: Pipeline, containers: readonly Conta
   const n = containers.length;
   return {
     us_per_container_sample: median(cost) / n,
+    gather_us_per_container_sample: median(gatherCost) / n,
+    encode_us_per_container_sample: median(encodeCost) / n,
     floor_us_per_container_sample: median(floorCost) / n,
     gather_median_ms: median(gatherMs),
     files_per_tick: floorFiles,

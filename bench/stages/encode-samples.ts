@@ -16,7 +16,11 @@ export async function sampleRows(containers: number): Promise<{ samples: Sample[
     const pipeline = await createPipeline(config);
     try {
       pipeline.gather(infos);
-      return { samples: pipeline.gather(infos), config };
+      const samples = pipeline.gather(infos);
+      const unreadable = pipeline.readErrors().reduce((n, e) => n + e[2], 0);
+      // Too many containers for the descriptor limit would silently encode fewer rows.
+      if (unreadable > 0) throw new Error(`${unreadable} values of the synthetic tree could not be read: ${JSON.stringify(pipeline.readErrors())}`);
+      return { samples, config };
     } finally {
       pipeline.close();
     }

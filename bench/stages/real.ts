@@ -7,10 +7,12 @@ import { median } from '../lib/stats.js';
 import { inspectContainers, removeBenchContainers, startBenchContainers } from '../real/containers.js';
 import { measureCost, type CostResult } from '../real/cgflux-cost.js';
 import { measureStatsApi, summarizeStatsApi } from '../real/stats-api.js';
+import { measurePerCollector, type CollectorCost } from '../real/per-collector.js';
 
 export interface RealOptions {
   containers: number;
   ticks: number;
+  perCollectorTicks: number;
   statsRounds: number;
   idleMs: number;
   dockerSocket: string;
@@ -22,6 +24,7 @@ export type RealResult = CostResult &
     ratio_vs_floor: number;
     ratio_vs_stats_api: number;
     stats_api_per_round_us: number[];
+    per_collector: CollectorCost[];
   };
 
 export async function runRealStage(config: Config, o: RealOptions, log: (msg: string) => void): Promise<RealResult> {
@@ -41,6 +44,9 @@ export async function runRealStage(config: Config, o: RealOptions, log: (msg: st
       pipeline.close();
     }
 
+    log(`per-collector breakdown: ${o.perCollectorTicks} rounds each`);
+    const perCollector = await measurePerCollector(config, containers, o.perCollectorTicks);
+
     log(`Docker stats API: ${o.statsRounds} rounds of ${o.containers} concurrent calls (+${o.idleMs} ms idle baseline)`);
     const stats = await measureStatsApi(o.dockerSocket, ids, o.statsRounds, o.idleMs);
     const summary = summarizeStatsApi(stats);
@@ -49,6 +55,7 @@ export async function runRealStage(config: Config, o: RealOptions, log: (msg: st
       ...cost,
       ...summary,
       stats_api_per_round_us: stats.netMicrosPerCall,
+      per_collector: perCollector,
       ratio_vs_floor: cost.us_per_container_sample / cost.floor_us_per_container_sample,
       ratio_vs_stats_api: median(stats.netMicrosPerCall) / cost.us_per_container_sample,
     };
