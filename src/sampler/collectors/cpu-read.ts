@@ -63,7 +63,7 @@ export function readCpuV1(ctx: CollectorContext, cgroup: CgroupPaths, perCpu: bo
   if (acctDir) {
     const p = filePaths(ctx, 'v1acct', acctDir, V1_ACCT);
     r.usageNs = readParsed(ctx, CPU_COLLECTOR, p.usage, parseSingleU64);
-    // usage_user/usage_sys (Linux ≥ 4.7) are exact ns; cpuacct.stat only has USER_HZ ticks.
+    // usage_user/usage_sys (Linux ≥ 4.6) are exact ns; cpuacct.stat only has USER_HZ ticks.
     const user = readParsed(ctx, CPU_COLLECTOR, p.usageUser, parseSingleU64);
     const sys = user === undefined ? undefined : readParsed(ctx, CPU_COLLECTOR, p.usageSys, parseSingleU64);
     if (user !== undefined && sys !== undefined) {
