@@ -1,0 +1,150 @@
+// The long-running process: a pipeline driven by the scheduler, the HTTP health/metrics
+// endpoint, the status line, and signals (TERM/INT: stop ticking, flush within
+// shutdown.flush_timeout, leave the rest in the spool, exit 0; HUP: reload the configuration).
+import { ConfigError, loadConfig, type FlagValues } from '../config/load.js';
+import { formatIssue } from '../config/errors.js';
+import type { Config } from '../config/schema.js';
+import { configureLogging, logger, type Logger } from '../log.js';
+import { HttpServer, type HealthSnapshot } from './http-server.js';
+import { Pipeline } from './pipeline.js';
+import { Scheduler } from './scheduler.js';
+import { installSignalHandlers } from './signals.js';
+import { startStatusLine, type StatusSnapshot } from './status-line.js';
+
+export class Daemon {
+  private pipeline!: Pipeline;
+  private scheduler!: Scheduler;
+  private http: HttpServer | undefined;
+  private httpListen: string | undefined;
+  private status: { stop(): void } | undefined;
+  private lastTickMs: number | null = null;
+  private ready = false;
+  private readonly log: Logger = logger('daemon');
+
+  constructor(private config: Config) {}
+
+  async start(): Promise<void> {
+    this.build(this.config);
+    await this.startParts();
+    this.log.info('cgflux started', {
+      interval: this.scheduler.describe(),
+      outputs: this.config.outputs.map((o) => `${o.name} (${o.type})`).join(', '),
+      containers: this.pipeline.registry.containers().length,
+      http: this.http ? this.config.http.listen : 'off',
+    });
+  }
+
+  /** Stops ticking, flushes within the configured bound, releases everything. */
+  async stop(reason: string): Promise<void> {
+    this.log.info(`stopping (${reason}): flushing for at most ${this.config.shutdown.flush_timeout_ms / 1000} s`);
+    const left = await this.stopParts(Date.now() + this.config.shutdown.flush_timeout_ms, true);
+    this.log.info(left === 0 ? 'stopped: every point was delivered' : `stopped: ${left} points stay in the spool and are sent at the next start`);
+  }
+
+  /** Loads the configuration again; on errors the running one stays. */
+  async reload(load: () => Config): Promise<void> {
+    let next: Config;
+    try {
+      next = load();
+    } catch (err) {
+      const lines = err instanceof ConfigError ? err.issues.map(formatIssue) : [(err as Error).message];
+      this.log.error(`reload refused, the running configuration stays: ${lines.join('; ')}`);
+      return;
+    }
+    this.log.info('reloading the configuration (spooled data is kept)');
+    // Rate baselines restart: percentages are absent for one tick after a reload.
+    await this.stopParts(Date.now() + Math.min(2000, next.shutdown.flush_timeout_ms), next.http.listen !== this.httpListen || !next.http.enabled);
+    configureLogging({ level: next.log.level, format: next.log.format });
+    this.config = next;
+    this.build(next);
+    await this.startParts();
+    this.log.info('configuration reloaded', { interval: this.scheduler.describe(), outputs: next.outputs.map((o) => o.name).join(', ') });
+  }
+
+  private build(config: Config): void {
+    this.pipeline = new Pipeline(config, this.log);
+    this.scheduler = new Scheduler({ interval: config.interval, log: this.log.child('scheduler'), metrics: this.pipeline.metrics });
+    this.scheduler.onTick((tick) => {
+      this.pipeline.tick(tick.scheduledMs);
+      this.lastTickMs = tick.scheduledMs;
+      this.ready = true;
+    });
+  }
+
+  private async startParts(): Promise<void> {
+    const config = this.config;
+    await this.pipeline.registry.start();
+    // A first read gives the rate baselines, so the first shipped tick already has percentages.
+    this.pipeline.gather();
+    if (config.http.enabled && !this.http) {
+      this.http = new HttpServer({ listen: config.http.listen, health: () => this.health(), metrics: () => this.pipeline.metrics.renderPrometheus(), log: this.log.child('http') });
+      await this.http.start();
+      this.httpListen = config.http.listen;
+    }
+    this.status = startStatusLine({ intervalMs: config.log.status_interval_ms, snapshot: () => this.statusSnapshot(), write: (line) => this.log.info(line) });
+    this.scheduler.start();
+  }
+
+  /** Returns the points left in the spools. */
+  private async stopParts(deadlineMs: number, stopHttp: boolean): Promise<number> {
+    this.status?.stop();
+    await this.scheduler.stop();
+    if (stopHttp && this.http) {
+      await this.http.stop();
+      this.http = undefined;
+      this.httpListen = undefined;
+    }
+    return this.pipeline.close(deadlineMs);
+  }
+
+  private health(): HealthSnapshot {
+    const outputs: HealthSnapshot['outputs'] = {};
+    for (const o of this.pipeline.outputs) {
+      const s = o.stats();
+      outputs[o.name] = { lastSuccessMs: s.lastSuccessMs, lastError: s.lastError, spoolBytes: s.spoolBytes };
+    }
+    return { ready: this.ready, lastTickMs: this.lastTickMs, intervalMs: this.scheduler.expectedIntervalMs(), outputs };
+  }
+
+  private statusSnapshot(): StatusSnapshot {
+    const p = this.pipeline;
+    return {
+      atMs: Date.now(),
+      containers: p.lastContainers,
+      pointsWritten: p.metrics.sum('points_written_total'),
+      ticksSkipped: p.metrics.sum('ticks_skipped_total'),
+      readErrors: p.errors.total(),
+      outputs: p.outputs.map((o) => {
+        const s = o.stats();
+        return { name: o.name, spoolBytes: s.spoolBytes, lastSuccessMs: s.lastSuccessMs, lastError: s.lastError };
+      }),
+    };
+  }
+}
+
+/** `cgflux run`: returns the exit code once the daemon has stopped. */
+export async function runDaemon(config: Config, flags: FlagValues): Promise<number> {
+  const log = logger('daemon');
+  if (config.outputs.length === 0) {
+    log.error(`no outputs configured in ${config.source}: add one under "outputs:" (config/cgflux.yaml has examples) or pass --output stdout`);
+    return 2;
+  }
+  const daemon = new Daemon(config);
+  try {
+    await daemon.start();
+  } catch (err) {
+    log.error(`cannot start: ${(err as Error).message}`);
+    return 1;
+  }
+  return new Promise<number>((resolve) => {
+    const uninstall = installSignalHandlers({
+      log: log.child('signals'),
+      onShutdown: async (signal) => {
+        await daemon.stop(signal);
+        uninstall();
+        resolve(0);
+      },
+      onReload: () => daemon.reload(() => loadConfig({ flags, file: config.source === '<defaults>' ? undefined : config.source })),
+    });
+  });
+}

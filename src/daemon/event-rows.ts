@@ -1,0 +1,71 @@
+// Docker lifecycle events → `docker_container_event` points, each with the event's own time, so
+// a container that starts and dies between two ticks is still on record. Tags come from the
+// container as discovery last knew it (kept for a while after it left: `die` and `destroy`
+// arrive after the container is gone from the registry).
+import type { ContainerInfo, Sample } from '../model.js';
+import type { Registry, RegistryEvent } from '../discovery/registry.js';
+
+const KEEP_GONE_MS = 10 * 60_000;
+/** Events waiting for the next tick; beyond this the oldest are dropped and counted. */
+const MAX_PENDING = 10_000;
+
+export interface TimedSample {
+  timeMs: number;
+  sample: Sample;
+}
+
+export class EventRecorder {
+  private readonly known = new Map<string, { info: ContainerInfo; goneAt?: number }>();
+  private pending: TimedSample[] = [];
+  dropped = 0;
+  recorded = 0;
+
+  constructor(registry: Pick<Registry, 'on' | 'allContainers'>) {
+    for (const c of registry.allContainers()) this.known.set(c.id, { info: c });
+    registry.on('added', (c) => this.known.set(c.id, { info: c }));
+    registry.on('changed', (c) => this.known.set(c.id, { info: c }));
+    registry.on('removed', (c) => this.known.set(c.id, { info: c, goneAt: Date.now() }));
+    registry.on('event', (e) => this.record(e));
+  }
+
+  /** The events since the last call, oldest first. */
+  drain(): TimedSample[] {
+    const out = this.pending;
+    this.pending = [];
+    const now = Date.now();
+    for (const [id, entry] of this.known) if (entry.goneAt !== undefined && now - entry.goneAt > KEEP_GONE_MS) this.known.delete(id);
+    return out;
+  }
+
+  private record(event: RegistryEvent): void {
+    const container = this.known.get(event.id)?.info ?? minimalContainer(event);
+    const fields: Sample['rows'][number]['fields'] = {};
+    if (event.exitCode !== undefined) fields.exit_code = BigInt(event.exitCode);
+    if (event.message !== undefined) fields.message = event.message;
+    // container_id (added by the encoder) keeps an event without exit code or message writable.
+    this.pending.push({
+      timeMs: event.time,
+      sample: { container: event.name && event.name !== container.name ? { ...container, name: event.name } : container, rows: [{ measurement: 'docker_container_event', tags: { action: event.action }, fields }] },
+    });
+    this.recorded++;
+    if (this.pending.length > MAX_PENDING) {
+      this.pending.shift();
+      this.dropped++;
+    }
+  }
+}
+
+function minimalContainer(event: RegistryEvent): ContainerInfo {
+  return {
+    id: event.id,
+    name: event.name,
+    image: 'unknown',
+    imageTag: 'unknown',
+    labels: {},
+    state: 'unknown',
+    pid: 0,
+    restartCount: 0,
+    oomKilled: false,
+    exitCode: event.exitCode ?? 0,
+  };
+}

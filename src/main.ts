@@ -1,0 +1,153 @@
+// cgflux command line: parses argv, loads the configuration and hands over to a command.
+// Exit codes: 0 ok, 1 runtime failure (e.g. dockerd unreachable for a one-shot command),
+// 2 bad configuration or bad usage.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { CONFIG_FLAGS, ConfigError, configFlagParseOptions, loadConfig, type FlagValues } from './config/load.js';
+import { formatIssue } from './config/errors.js';
+import { runConfigCheck } from './config/check-command.js';
+import type { Config } from './config/schema.js';
+import { configureLogging } from './log.js';
+
+const COMMANDS = [
+  ['run', 'run the daemon: sample on the schedule and ship to the configured outputs (default)'],
+  ['containers', 'list the containers discovery finds, with their resolved cgroup directories'],
+  ['config check [FILE]', 'validate a configuration and print the effective one (secrets masked)'],
+  ['help', 'show this help'],
+] as const;
+
+const OWN_FLAGS = [
+  { flag: '--once', arg: '', help: 'take one sample of every running container (two reads --gap apart, for percentages), write it, exit' },
+  { flag: '--gap', arg: 'DURATION', help: 'with --once: time between the two reads (default 1s; 0 = one read, no percentages)' },
+  { flag: '--help, -h', arg: '', help: 'show this help' },
+  { flag: '--version', arg: '', help: 'print the version' },
+] as const;
+
+function version(): string {
+  // src/main.ts (tsx) and dist/src/main.js (built) sit at different depths below package.json.
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'cgflux') return pkg.version;
+    } catch {
+      /* try the next location */
+    }
+  }
+  return 'unknown';
+}
+
+export function helpText(): string {
+  const flagRows = [...CONFIG_FLAGS, ...OWN_FLAGS].map((f): [string, string] => [`${f.flag}${f.arg ? ' ' + f.arg : ''}`, f.help]);
+  const width = Math.max(...flagRows.map(([f]) => f.length), ...COMMANDS.map(([c]) => c.length)) + 2;
+  const rows = (list: readonly (readonly [string, string])[]): string => list.map(([a, b]) => `  ${a.padEnd(width)}${b}`).join('\n');
+  return `cgflux ${version()} — per-container resource metrics from Docker hosts to InfluxDB
+
+Usage:
+  cgflux [run] [options]
+  cgflux --once [--output stdout] [options]
+  cgflux containers [options]
+  cgflux config check [FILE] [options]
+
+Commands:
+${rows(COMMANDS)}
+
+Options (override the configuration file; environment variables CGFLUX_<KEY> override it too):
+${rows(flagRows)}
+
+Configuration: /etc/cgflux/cgflux.yaml when present, or --config FILE / CGFLUX_CONFIG.
+Every option with its default: config/cgflux.yaml. Metrics schema: docs/metrics.md.
+`;
+}
+
+interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+const processIo: Io = { stdout: (s) => void process.stdout.write(s), stderr: (s) => void process.stderr.write(s) };
+
+function load(flags: FlagValues, io: Io, file?: string): Config | undefined {
+  try {
+    return loadConfig({ flags, file });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    for (const issue of err.issues) io.stderr(formatIssue(issue) + '\n');
+    io.stderr('cgflux: not started: fix the configuration (check it with "cgflux config check FILE")\n');
+    return undefined;
+  }
+}
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ...configFlagParseOptions(),
+        once: { type: 'boolean' },
+        gap: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    io.stderr(`cgflux: ${(err as Error).message}\nRun "cgflux --help" for the commands and options.\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const { once, gap, help, version: wantVersion, ...configFlags } = values;
+  const flags = configFlags as FlagValues;
+  const [command = 'run', ...rest] = positionals;
+
+  if (help || command === 'help') {
+    io.stdout(helpText());
+    return 0;
+  }
+  if (wantVersion) {
+    io.stdout(`cgflux ${version()}\n`);
+    return 0;
+  }
+
+  switch (command) {
+    case 'config': {
+      if (rest[0] !== 'check' || rest.length > 2) {
+        io.stderr('cgflux: usage: cgflux config check [FILE]\n');
+        return 2;
+      }
+      return runConfigCheck({ file: rest[1], flags, stdout: io.stdout, stderr: io.stderr });
+    }
+    case 'containers': {
+      const config = load(flags, io);
+      if (!config) return 2;
+      configureLogging({ level: config.log.level, format: config.log.format });
+      const { runContainersCommand } = await import('./discovery/containers-command.js');
+      return runContainersCommand(config, io);
+    }
+    case 'run': {
+      if (rest.length > 0) {
+        io.stderr(`cgflux: unexpected argument "${rest[0]}"; run "cgflux --help"\n`);
+        return 2;
+      }
+      const config = load(flags, io);
+      if (!config) return 2;
+      configureLogging({ level: config.log.level, format: config.log.format });
+      if (once) {
+        const { parseDuration } = await import('./config/units.js');
+        const gapMs = gap === undefined ? 1000 : parseDuration(String(gap));
+        if (gapMs === null || gapMs > 60_000) {
+          io.stderr(`cgflux: flag --gap: expected a duration up to 60s like 1s or 500ms, got "${gap}"\n`);
+          return 2;
+        }
+        const { runOnce } = await import('./daemon/once.js');
+        return runOnce(config, { gapMs, io });
+      }
+      const { runDaemon } = await import('./daemon/daemon.js');
+      return runDaemon(config, flags);
+    }
+    default:
+      io.stderr(`cgflux: unknown command "${command}"; the commands are: run, containers, config check, help\n`);
+      return 2;
+  }
+}
