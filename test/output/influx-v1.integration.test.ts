@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { LineEncoder } from '../../src/encode/index.js';
 import { Output } from '../../src/output/output.js';
 import { INFLUX_V1_URL, requireInfluxV1 } from '../support/services.js';
-import { httpGet } from '../support/servers.js';
+import { httpGet, PrivateInfluxd } from '../support/servers.js';
 import { captureLog } from '../spool/log-capture.js';
-import { tempSpool, v1Config } from './helpers.js';
+import { tempSpool, v1Config, waitFor } from './helpers.js';
 
 const db = `cgflux_it_${process.pid}_${Date.now().toString(36)}`;
 
@@ -89,6 +89,38 @@ describe('influxdb_v1 output → InfluxDB 1.6.7', () => {
     } finally {
       await output.close();
       spool.cleanup();
+    }
+  });
+});
+
+describe('influxdb_v1 output → private influxd (missing database, outage)', () => {
+  test('database not found: clear error naming it, data kept; delivered once it exists and after a restart', async () => {
+    const influxd = await PrivateInfluxd.create();
+    const spool = tempSpool();
+    const log = captureLog();
+    const output = new Output(v1Config(influxd.url, { database: 'metrics', retry: { initial_ms: 50, max_ms: 200 } }), spool, { log });
+    try {
+      const now = Date.now();
+      output.writeLines(Array.from({ length: 30 }, (_, i) => `m v=${i}i ${now - i}`));
+      await waitFor('a not-found failure', 10_000, () => (output.stats().errors.not_found ?? 0) >= 2);
+      assert.match(output.stats().lastError!.message, /database "metrics" does not exist at http:\/\/127\.0\.0\.1:\d+: create it, set create_database: true/);
+      assert.equal(log.count('error', 'does not exist'), 1, 'logged once, not per retry');
+      assert.equal(output.stats().spoolPoints, 30);
+      assert.equal((await influxd.query('CREATE DATABASE metrics')).status, 200);
+      assert.equal(await output.flush(Date.now() + 10_000), true);
+      assert.equal(output.stats().pointsWritten, 30);
+
+      await influxd.stop();
+      output.writeLines(Array.from({ length: 20 }, (_, i) => `m v=${100 + i}i ${now - 1000 - i}`));
+      await waitFor('a network failure', 10_000, () => (output.stats().errors.network ?? 0) >= 1);
+      await influxd.start();
+      assert.equal(await output.flush(Date.now() + 15_000), true);
+      const res = JSON.parse((await influxd.query('SELECT count(v) FROM m', 'metrics')).text);
+      assert.equal(res.results[0].series[0].values[0][1], 50);
+    } finally {
+      await output.close();
+      spool.cleanup();
+      await influxd.remove();
     }
   });
 });

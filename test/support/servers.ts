@@ -1,8 +1,8 @@
-// Servers the output tests own: PRIVATE VictoriaMetrics instances (own loopback port, own data
-// dir) that a test may stop and start for outage scenarios, and a scripted HTTP server on
+// Servers the output tests own: PRIVATE VictoriaMetrics and influxd instances (own loopback ports,
+// own data dirs) that a test may stop and start for outage scenarios, and a scripted HTTP server on
 // 127.0.0.1 that answers each request as the test says (status codes, Retry-After, slowness).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -103,6 +103,68 @@ export class PrivateVictoria {
   async remove(): Promise<void> {
     await this.stop();
     rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A private InfluxDB 1.x (influxd) with its own ports, config and data dir. */
+export class PrivateInfluxd {
+  private child: ChildProcess | undefined;
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  static async create(): Promise<PrivateInfluxd> {
+    const dir = mkdtempSync(join(tmpdir(), 'cgflux-influxd-'));
+    const [port, rpcPort] = [await freePort(), await freePort()];
+    writeFileSync(
+      join(dir, 'influxdb.conf'),
+      [
+        'reporting-disabled = true',
+        `bind-address = "127.0.0.1:${rpcPort}"`,
+        `[meta]\n  dir = "${dir}/meta"`,
+        `[data]\n  dir = "${dir}/data"\n  wal-dir = "${dir}/wal"\n  query-log-enabled = false`,
+        `[http]\n  bind-address = "127.0.0.1:${port}"\n  log-enabled = false`,
+        '[monitor]\n  store-enabled = false',
+        '[continuous_queries]\n  enabled = false',
+      ].join('\n'),
+    );
+    const influxd = new PrivateInfluxd(port, dir);
+    await influxd.start();
+    return influxd;
+  }
+
+  async start(): Promise<void> {
+    if (this.child) return;
+    const child = spawn('influxd', ['-config', join(this.dir, 'influxdb.conf')], { stdio: 'ignore' });
+    this.child = child;
+    child.once('exit', () => {
+      if (this.child === child) this.child = undefined;
+    });
+    await waitUntil(`influxd on port ${this.port}`, 30_000, async () => (await httpGet(`${this.url}/ping`)).status === 204);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    this.child = undefined;
+  }
+
+  /** Runs an InfluxQL statement (POST /query). */
+  query(q: string, db?: string): Promise<{ status: number; text: string }> {
+    return httpGet(`${this.url}/query${db ? `?db=${encodeURIComponent(db)}` : ''}`, `q=${encodeURIComponent(q)}`);
+  }
+
+  async remove(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
