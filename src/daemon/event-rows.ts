@@ -41,8 +41,8 @@ export class EventRecorder {
     const container = this.known.get(event.id)?.info ?? minimalContainer(event);
     const fields: Sample['rows'][number]['fields'] = {};
     if (event.exitCode !== undefined) fields.exit_code = BigInt(event.exitCode);
-    if (event.message !== undefined) fields.message = event.message;
-    // container_id (added by the encoder) keeps an event without exit code or message writable.
+    // Every event carries a human message (Grafana shows it as annotation text), so no row is empty.
+    fields.message = event.message ?? describe(event);
     this.pending.push({
       timeMs: event.time,
       sample: { container: event.name && event.name !== container.name ? { ...container, name: event.name } : container, rows: [{ measurement: 'docker_container_event', tags: { action: event.action }, fields }] },
@@ -53,6 +53,24 @@ export class EventRecorder {
       this.dropped++;
     }
   }
+}
+
+const DESCRIPTIONS: Record<string, string> = {
+  create: 'created',
+  start: 'started',
+  restart: 'restarted',
+  stop: 'stopped',
+  kill: 'killed',
+  pause: 'paused',
+  unpause: 'unpaused',
+  destroy: 'removed',
+  update: 'resources updated',
+  oom: 'out of memory',
+};
+
+function describe(event: RegistryEvent): string {
+  if (event.action === 'die') return event.exitCode === undefined ? 'exited' : `exited with code ${event.exitCode}`;
+  return DESCRIPTIONS[event.action] ?? event.action;
 }
 
 function minimalContainer(event: RegistryEvent): ContainerInfo {
