@@ -55,9 +55,17 @@ export class KeptFiles {
       }
       return this.buffer.toString('latin1', 0, length);
     } catch (err) {
-      // ENODEV / ESRCH: the cgroup or process went away under us.
-      this.errors.count(collector, 'vanished');
       this.forget(path);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENODEV' || code === 'ESRCH' || code === 'ENOENT') {
+        // The cgroup or process went away under us.
+        this.errors.count(collector, 'vanished');
+      } else {
+        // The file exists but cannot be read (EISDIR, EOPNOTSUPP from a PSI file when the kernel
+        // has PSI disabled, …): it will not get better, so it is not retried every tick.
+        this.errors.count(collector, 'unreadable');
+        this.absent.set(path, owner);
+      }
       return undefined;
     }
   }

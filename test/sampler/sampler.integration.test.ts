@@ -89,12 +89,17 @@ describe('sampler on real containers', { timeout: 120_000 }, () => {
     const { sampler } = newSampler();
     const idle = rowOf(sampler.gather([info]), id, 'docker_container_mem').fields;
     // A shell variable of 64 MiB: anonymous memory the shell keeps until it exits.
-    await docker('exec', '-d', id, 'sh', '-c', 'x=$(head -c 64m /dev/zero | tr "\\0" a); sleep 600; echo "$x"');
-    const busy = await waitFor('64 MiB allocated', 20_000, () => {
+    await docker('exec', '-d', id, 'sh', '-c', 'x=$(head -c 64m /dev/zero | tr "\\0" a); touch /tmp/allocated; sleep 600; echo "$x"');
+    await waitFor('the allocation to finish', 20_000, () => docker('exec', id, 'sh', '-c', 'test -f /tmp/allocated && echo yes').catch(() => undefined).then((out) => out === 'yes' || undefined));
+    // …and the shell to settle (it frees the buffers it read the output into).
+    let previous = -1n;
+    const busy = await waitFor('memory usage to settle', 20_000, async () => {
+      await sleep(250);
       const fields = rowOf(sampler.gather([info]), id, 'docker_container_mem').fields;
-      return (fields.rss as bigint) >= BigInt(64 * MIB) ? fields : undefined;
+      const settled = fields.usage === previous;
+      previous = fields.usage as bigint;
+      return settled ? fields : undefined;
     });
-    await sleep(200);
     const before = rowOf(sampler.gather([info]), id, 'docker_container_mem').fields;
     const stats = (await dockerStats(id)).memory_stats;
     const afterRow = rowOf(sampler.gather([info]), id, 'docker_container_mem').fields;

@@ -1,0 +1,88 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KeptFiles } from '../../src/sampler/kept-files.js';
+import { ReadErrors } from '../../src/sampler/read-errors.js';
+
+function withDir(fn: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'cgflux-kept-'));
+  try {
+    fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('KeptFiles', () => {
+  test('re-reads a kept descriptor from offset 0: a rewritten file gives its new content', () => {
+    withDir((dir) => {
+      const errors = new ReadErrors();
+      const files = new KeptFiles(errors);
+      const path = join(dir, 'memory.current');
+      writeFileSync(path, '100\n');
+      assert.equal(files.read(path, 'a', 'memory'), '100\n');
+      writeFileSync(path, '20\n');
+      assert.equal(files.read(path, 'a', 'memory'), '20\n');
+      assert.equal(files.openCount, 1);
+      assert.equal(errors.total(), 0);
+    });
+  });
+
+  test('content larger than the buffer is read whole', () => {
+    withDir((dir) => {
+      const files = new KeptFiles(new ReadErrors());
+      const path = join(dir, 'big');
+      const text = 'x'.repeat(200_000);
+      writeFileSync(path, text);
+      assert.equal(files.read(path, 'a', 'c'), text);
+    });
+  });
+
+  test('a missing file is counted once, then remembered absent for that owner until released', () => {
+    withDir((dir) => {
+      const errors = new ReadErrors();
+      const files = new KeptFiles(errors);
+      const path = join(dir, 'memory.peak');
+      assert.equal(files.read(path, 'a', 'memory'), undefined);
+      assert.equal(files.read(path, 'a', 'memory'), undefined);
+      assert.deepEqual(errors.entries(), [['memory', 'missing', 1]]);
+      writeFileSync(path, '5\n');
+      assert.equal(files.read(path, 'a', 'memory'), undefined, 'still remembered absent');
+      files.release('a');
+      assert.equal(files.read(path, 'a', 'memory'), '5\n');
+    });
+  });
+
+  test('a file that opens but cannot be read is counted unreadable once, not retried every tick', () => {
+    withDir((dir) => {
+      const errors = new ReadErrors();
+      const files = new KeptFiles(errors);
+      const path = join(dir, 'cpu.pressure');
+      mkdirSync(path); // read() of a directory fails with EISDIR
+      assert.equal(files.read(path, 'a', 'psi'), undefined);
+      assert.equal(files.read(path, 'a', 'psi'), undefined);
+      assert.deepEqual(errors.entries(), [['psi', 'unreadable', 1]]);
+      assert.equal(files.openCount, 0);
+    });
+  });
+
+  test('release closes only that owner; the revision counter moves with every count', () => {
+    withDir((dir) => {
+      const errors = new ReadErrors();
+      const files = new KeptFiles(errors);
+      writeFileSync(join(dir, 'f1'), '1');
+      writeFileSync(join(dir, 'f2'), '2');
+      files.read(join(dir, 'f1'), 'a', 'c');
+      files.read(join(dir, 'f2'), 'b', 'c');
+      files.release('a');
+      assert.equal(files.openCount, 1);
+      const before = errors.revision;
+      files.read(join(dir, 'nope'), 'b', 'c');
+      assert.equal(errors.revision, before + 1);
+      files.closeAll();
+      assert.equal(files.openCount, 0);
+    });
+  });
+});
