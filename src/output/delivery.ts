@@ -54,6 +54,7 @@ export class DeliveryLoop {
     this.flushDeadline = deadlineMs;
     this.wake();
     while (!this.stopped && this.spool.head() && Date.now() < deadlineMs) await new Promise((r) => setTimeout(r, 10));
+    this.flushDeadline = 0;
     return this.spool.head() === undefined;
   }
 

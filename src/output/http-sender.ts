@@ -4,7 +4,7 @@
 // timeout per request that really aborts it, gzip when configured.
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { InfluxDB, type Transport } from '@influxdata/influxdb-client';
+import { HttpError, InfluxDB, type Transport } from '@influxdata/influxdb-client';
 import { classifyError } from './classify.js';
 import type { SendOutcome, Sender } from './sender.js';
 
@@ -84,7 +84,8 @@ export class HttpSender implements Sender {
         {
           next: () => undefined,
           error: (err) => {
-            controller.abort(); // a socket timeout does not end the request by itself
+            // A socket timeout does not end the request by itself; an HTTP error answer did end it.
+            if (!(err instanceof HttpError)) controller.abort();
             finish(classifyError(err, { notFound: this.options.notFound, timedOut, timeoutMs: this.options.timeoutMs }));
           },
           complete: () => finish({ kind: 'ok' }),
