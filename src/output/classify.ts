@@ -29,8 +29,8 @@ function serverSays(err: HttpError): string {
 }
 
 export interface ClassifyContext {
-  /** What a 404 means for this output, in words (`bucket "b" not found in org "o"`). */
-  notFound: (serverMessage: string) => string | undefined;
+  /** Whether the answer means a missing bucket/database/retention policy, in words; else undefined. */
+  notFound: (serverMessage: string, status: number) => string | undefined;
   /** The request was aborted by our own timeout. */
   timedOut: boolean;
   timeoutMs: number;
@@ -43,10 +43,9 @@ export function classifyError(err: unknown, ctx: ClassifyContext): SendOutcome {
     if (s === 400 || s === 422) return { kind: 'rejected', message };
     if (s === 413) return { kind: 'too_large', message };
     if (s === 401 || s === 403) return { kind: 'auth', message: `${message} (check the token / username and password)` };
-    if (s === 404) {
-      const what = ctx.notFound(message);
-      return what ? { kind: 'not_found', message: `${what} (${message})` } : { kind: 'other', message };
-    }
+    const missing = ctx.notFound(message, s);
+    if (missing) return { kind: 'not_found', message: `${missing} (${message})` };
+    if (s === 404) return { kind: 'other', message };
     const retryAfterMs = parseRetryAfter(err.headers?.['retry-after']);
     if (s === 429) return { kind: 'retry', errorClass: 'http_429', message, retryAfterMs };
     if (s === 408) return { kind: 'retry', errorClass: 'http_408', message, retryAfterMs };

@@ -19,8 +19,8 @@ export interface HttpSenderOptions {
   gzip: boolean;
   timeoutMs: number;
   target: string;
-  /** What a 404 means for this output (undefined: not a missing bucket/database). */
-  notFound: (serverMessage: string) => string | undefined;
+  /** Whether an answer means a missing bucket/database, in words (undefined: it does not). */
+  notFound: (serverMessage: string, status: number) => string | undefined;
 }
 
 /** The URL without user info, for messages. */

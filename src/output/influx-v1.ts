@@ -25,10 +25,15 @@ export class V1Sender implements Sender {
       gzip: cfg.gzip,
       timeoutMs: cfg.timeout_ms,
       target: this.target,
-      notFound: (msg) =>
-        msg.includes('database not found')
-          ? `database "${cfg.database}" does not exist at ${redactUrl(cfg.url)}: create it, set create_database: true, or fix outputs.${cfg.name}.database`
-          : undefined,
+      notFound: (msg) => {
+        if (msg.includes('database not found')) {
+          return `database "${cfg.database}" does not exist at ${redactUrl(cfg.url)}: create it, set create_database: true, or fix outputs.${cfg.name}.database`;
+        }
+        if (msg.includes('retention policy not found')) {
+          return `retention policy "${cfg.retention_policy}" does not exist in database "${cfg.database}" at ${redactUrl(cfg.url)}: create it or fix outputs.${cfg.name}.retention_policy`;
+        }
+        return undefined;
+      },
     });
   }
 

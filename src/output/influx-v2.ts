@@ -12,6 +12,7 @@ export function createV2Sender(cfg: InfluxV2Output): HttpSender {
     gzip: cfg.gzip,
     timeoutMs: cfg.timeout_ms,
     target: `influxdb_v2 ${redactUrl(cfg.url)} org=${cfg.org} bucket=${cfg.bucket}`,
-    notFound: () => `bucket "${cfg.bucket}" (org "${cfg.org}") does not exist at ${redactUrl(cfg.url)}: create it or fix outputs.${cfg.name}.bucket`,
+    notFound: (_msg, status) =>
+      status !== 404 ? undefined : `bucket "${cfg.bucket}" (org "${cfg.org}") does not exist at ${redactUrl(cfg.url)}: create it or fix outputs.${cfg.name}.bucket`,
   });
 }

@@ -47,6 +47,8 @@ export class Output {
   private readonly loop: DeliveryLoop;
   private readonly sender: Sender;
   private pending: string[] = [];
+  /** Full batches cut by the current write, spooled together. */
+  private sealed: string[][] = [];
   private pendingBytes = 0;
   private flushTimer: NodeJS.Timeout | undefined;
   /** The last append handed to the spool (appends run in order: awaiting it awaits them all). */
@@ -78,40 +80,51 @@ export class Output {
     const { max_lines, max_bytes, flush_interval_ms } = this.cfg.batch;
     for (const line of lines) {
       const bytes = Buffer.byteLength(line) + 1;
-      if (this.pending.length > 0 && (this.pending.length >= max_lines || this.pendingBytes + bytes > max_bytes)) this.seal();
+      if (this.pending.length > 0 && (this.pending.length >= max_lines || this.pendingBytes + bytes > max_bytes)) this.cut();
       this.pending.push(line);
       this.pendingBytes += bytes;
     }
-    if (this.pending.length >= max_lines || this.pendingBytes >= max_bytes) this.seal();
-    else if (this.pending.length > 0 && !this.flushTimer) {
-      this.flushTimer = setTimeout(() => this.seal(), flush_interval_ms);
+    if (this.pending.length >= max_lines || this.pendingBytes >= max_bytes) this.cut();
+    if (this.sealed.length > 0) void this.spoolSealed();
+    if (this.pending.length > 0 && !this.flushTimer) {
+      this.flushTimer = setTimeout(() => void this.seal(), flush_interval_ms);
       this.flushTimer.unref();
     }
+  }
+
+  /** Closes the pending batch (it is spooled with the others cut in the same call: one fsync). */
+  private cut(): void {
+    if (this.pending.length === 0) return;
+    this.sealed.push(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
   }
 
   /** Hands the pending batch to the spool (durable once the returned promise resolves). */
   private seal(): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (this.pending.length === 0) return Promise.resolve();
-    const batch = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.appending = this.spool.append([batch]).catch((err) => this.deps.log.error('output: cannot spool a batch', { output: this.name, error: err }));
+    this.cut();
+    return this.spoolSealed();
+  }
+
+  private spoolSealed(): Promise<void> {
+    if (this.sealed.length === 0) return this.appending;
+    const batches = this.sealed;
+    this.sealed = [];
+    this.appending = this.spool.append(batches).catch((err) => this.deps.log.error('output: cannot spool a batch', { output: this.name, error: err }));
     return this.appending;
   }
 
   /** Spools what is pending and delivers until `deadlineMs`; true when nothing is left. */
   async flush(deadlineMs: number): Promise<boolean> {
     await this.seal();
-    await this.appending;
     return this.loop.flush(deadlineMs);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     await this.seal();
-    await this.appending;
     this.closed = true;
     await this.loop.stop();
     await this.sender.close();

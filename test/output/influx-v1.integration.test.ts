@@ -48,6 +48,21 @@ describe('influxdb_v1 output → InfluxDB 1.6.7', () => {
     }
   });
 
+  test('a retention policy that does not exist: named in the error, data kept', async () => {
+    await influxql(`CREATE DATABASE "${db}"`);
+    const spool = tempSpool();
+    const output = new Output(v1Config(INFLUX_V1_URL, { database: db, retention_policy: 'nope' }), spool, { log: captureLog() });
+    try {
+      output.writeLines(['rp v=1i']);
+      await waitFor('a not-found failure', 10_000, () => (output.stats().errors.not_found ?? 0) >= 1);
+      assert.match(output.stats().lastError!.message, /retention policy "nope" does not exist in database "cgflux_it_/);
+      assert.equal(output.stats().spoolPoints, 1);
+    } finally {
+      await output.close();
+      spool.cleanup();
+    }
+  });
+
   test('a partial write: the real server rejects one bad line; exactly it is dropped, the rest lands', async () => {
     const spool = tempSpool();
     const output = new Output(v1Config(INFLUX_V1_URL, { database: db, precision: 'ms' }), spool, { log: captureLog() });
