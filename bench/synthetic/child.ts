@@ -1,7 +1,7 @@
 // One synthetic-host measurement in a fresh process (so that RSS belongs to this size alone):
 //   node --import tsx bench/synthetic/child.ts <root> <v1|v2> <containers> <ticks> <warmup>
 // Prints one line `RESULT {json}` on stdout.
-import { closeSync, ftruncateSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { procStat } from './contents.js';
 import { benchConfig, createPipeline } from '../lib/cgflux.js';
@@ -17,7 +17,12 @@ export interface SyntheticChildResult {
   encode_median_ms: number;
   /** CPU (user+system) of gather + encode, per container-sample, median over ticks. */
   us_per_container_sample: number;
+  /** Median of the RSS read after each measured tick, MB (V8 collects lazily: one reading is noisy). */
   rss_mb: number;
+  rss_max_mb: number;
+  /** RSS after the first and the last measured tick: a steady rise would be a leak. */
+  rss_first_mb: number;
+  rss_last_mb: number;
   heap_used_mb: number;
   open_fds: number;
   /** Descriptors the sampler holds per container (kept cgroup and /proc files). */
@@ -51,6 +56,15 @@ async function main(): Promise<void> {
   // Kept in reserve and closed before the final readings: when the sampler runs out of descriptors
   // (limit too low), reading RSS or listing /proc/self/fd would fail for lack of one.
   const reserve = Array.from({ length: 16 }, () => openSync('/dev/null', 'r'));
+  const statmFd = openSync('/proc/self/statm', 'r');
+  const statmBuffer = Buffer.alloc(256);
+  const residentPages = () => Number(statmBuffer.toString('latin1', 0, readSync(statmFd, statmBuffer, 0, statmBuffer.length, 0)).split(' ')[1]);
+  // statm counts pages: 4 KiB on x86-64, 16 or 64 KiB on some arm64 kernels.
+  const pageGuess = process.memoryUsage().rss / residentPages();
+  const pageSize = [4096, 16384, 65536].reduce((best, p) => (Math.abs(p - pageGuess) < Math.abs(best - pageGuess) ? p : best));
+  /** RSS through a descriptor opened up front: works even when the sampler took every other one. */
+  const rssMb = () => (residentPages() * pageSize) / (1024 * 1024);
+  const rssSeries: number[] = [];
   const containers = syntheticContainers(root, layout, count);
   const pipeline = await createPipeline(benchConfig(treeRoots(root)));
 
@@ -81,6 +95,7 @@ async function main(): Promise<void> {
       gatherMs.push(t1 - t0);
       encodeMs.push(t2 - t1);
       cpuUs.push(cpu);
+      rssSeries.push(rssMb());
     }
     lines = encoded.length;
     withRows = samples.filter((s) => s.container !== null && s.rows.length > 0).length;
@@ -98,7 +113,10 @@ async function main(): Promise<void> {
     gather_p99_ms: percentile(gatherMs, 99),
     encode_median_ms: median(encodeMs),
     us_per_container_sample: median(cpuUs) / count,
-    rss_mb: mem.rss / (1024 * 1024),
+    rss_mb: median(rssSeries),
+    rss_max_mb: Math.max(...rssSeries),
+    rss_first_mb: rssSeries[0],
+    rss_last_mb: rssSeries[rssSeries.length - 1],
     heap_used_mb: mem.heapUsed / (1024 * 1024),
     open_fds: openFds,
     fds_per_container: (openFds - fdsBefore) / count,
