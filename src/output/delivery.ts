@@ -23,6 +23,7 @@ export class DeliveryLoop {
   /** The failure being reported (kind + class); logged when it changes, not per retry. */
   private failing: string | undefined;
   private failedAttempts = 0;
+  private createdTarget = false;
 
   constructor(
     private readonly spool: Spool,
@@ -131,11 +132,13 @@ export class DeliveryLoop {
       if (outcome.kind === 'retry') this.log.warn('output: write failed; the data stays in the spool and is retried', fields);
       else this.log.error(this.loudMessage(outcome.kind), fields);
     }
-    if (outcome.kind === 'not_found' && this.sender.createTarget && (await this.sender.createTarget())) {
-      this.log.info('output: created the missing database', { target: this.sender.target });
-      return;
+    // Create the missing database (once per failure streak if it works), then retry soon.
+    let created = false;
+    if (outcome.kind === 'not_found' && this.sender.createTarget && !this.createdTarget) {
+      created = this.createdTarget = await this.sender.createTarget();
+      if (created) this.log.info('output: created the missing database', { target: this.sender.target });
     }
-    const delay = outcome.kind === 'retry' ? retryDelay(this.retry, attempt, outcome.retryAfterMs) : this.retry.max_ms;
+    const delay = outcome.kind === 'retry' || created ? retryDelay(this.retry, attempt, outcome.kind === 'retry' ? outcome.retryAfterMs : undefined) : this.retry.max_ms;
     await this.sleep(delay);
   }
 
@@ -146,6 +149,7 @@ export class DeliveryLoop {
   }
 
   private recovered(): void {
+    this.createdTarget = false;
     if (this.failing === undefined) return;
     this.log.info('output: writing again', { target: this.sender.target, failed_attempts: this.failedAttempts });
     this.failing = undefined;
