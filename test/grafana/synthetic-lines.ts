@@ -51,8 +51,9 @@ function rawHost(host: string, i: number, t: string): string[] {
   return [
     `host_cpu,host=${host} user=${k * 1e9}i,nice=0i,system=${k * 5e8}i,idle=${k * 3e10}i,iowait=${k * 1e7}i,irq=0i,softirq=${k * 1e6}i,steal=0i,usage_total=${k * 2e9}i,online_cpus=4i,usage_percent=12.5 ${t}`,
     `host_mem,host=${host} total=8000000000i,available=6000000000i,free=1000000000i,used=2000000000i,buffers=1i,cached=3000000000i,swap_total=1000i,swap_free=900i,used_percent=25 ${t}`,
-    `cgflux_internal,host=${host} gather_ms=1.2,containers=3i ${t}`,
-    `cgflux_internal,host=${host},output=influxdb points_written=${k * 30}i,points_dropped=0i,points_retried=0i,spool_bytes=0i ${t}`,
+    `cgflux_internal,host=${host} tick_duration_seconds=0.012,containers=3i,ticks=${k}i ${t}`,
+    `cgflux_internal,host=${host},output=influxdb points_written=${k * 30}i,points_retried=0i,spool_bytes=0i ${t}`,
+    `cgflux_internal,host=${host},output=influxdb,reason=rejected points_dropped=${k}i ${t}`,
   ];
 }
 
