@@ -57,6 +57,8 @@ interface Tracked {
   contexts: ContainerContext[];
   /** First path whose read failed this tick, if any. */
   failedPath?: string;
+  /** Its cgroup or process disappeared: not read again (a restart brings a new pid, a fresh entry). */
+  vanished: boolean;
 }
 
 export class Sampler {
@@ -65,7 +67,10 @@ export class Sampler {
   private readonly tracked = new Map<string, Tracked>();
   private previousHost?: HostSnapshot;
   private readonly brokenCollectors = new Set<string>();
-  /** Container samples dropped because the container vanished while it was read. */
+  /**
+   * Container samples dropped because the container vanished: the tick that found it gone, and
+   * every later tick while discovery still lists it (read_errors counts it once).
+   */
   droppedVanished = 0;
 
   constructor(
@@ -116,7 +121,7 @@ export class Sampler {
       tracked = undefined;
     }
     if (!tracked) {
-      tracked = { container, pid: container.pid, contexts: [] };
+      tracked = { container, pid: container.pid, contexts: [], vanished: false };
       for (const collector of this.collectors) {
         tracked.contexts.push(new ContainerContext(tracked, collector.name, this.config.host.proc_root, this.config.host.sys_root, this.files, this.errors));
       }
@@ -128,6 +133,11 @@ export class Sampler {
 
   private sampleContainer(tracked: Tracked, monotonicNs: bigint, host: HostSnapshot, previousHost: HostSnapshot | undefined): Sample | undefined {
     const container = tracked.container;
+    // Still listed by discovery, but its cgroup is gone: nothing to read until it leaves or restarts.
+    if (tracked.vanished) {
+      this.droppedVanished++;
+      return undefined;
+    }
     const cgroup = container.cgroup ?? NO_CGROUP;
     const rows: Row[] = [];
     tracked.failedPath = undefined;
@@ -152,10 +162,10 @@ export class Sampler {
         }
       }
     }
-    if (tracked.failedPath !== undefined && this.vanished(tracked, tracked.failedPath)) {
+    if (tracked.failedPath !== undefined && this.isGone(tracked, tracked.failedPath)) {
       this.droppedVanished++;
       this.errors.count(NAME, 'vanished');
-      // Close its descriptors now; if it comes back (restart), files are opened afresh.
+      tracked.vanished = true;
       this.files.release(container.id);
       return undefined;
     }
@@ -164,7 +174,7 @@ export class Sampler {
   }
 
   /** True when the directory of the failed file, or the container's process, is gone. */
-  private vanished(tracked: Tracked, failedPath: string): boolean {
+  private isGone(tracked: Tracked, failedPath: string): boolean {
     const slash = failedPath.lastIndexOf('/');
     if (slash > 0 && !existsSync(failedPath.slice(0, slash))) return true;
     const pid = tracked.container.pid;

@@ -104,6 +104,24 @@ describe('Sampler.gather', () => {
       assert.deepEqual(errorList(errors).filter(([c]) => c === 'sampler'), [['sampler', 'vanished', 1]]);
     });
 
+    test('is not read again while still listed (no error counted per tick), and is read again after a restart', () => {
+      const { sampler, errors } = setup(dir, MINE);
+      rmSync(`${dir}/sys/fs/cgroup/memory/docker/${V1_ID}`, { recursive: true, force: true });
+      const gone = containerInfo(V1_ID, { pid: 4100, cgroup: v1Paths(dir, V1_ID) });
+      sampler.gather([gone]);
+      const counted = errors.total();
+      assert.deepEqual(sampler.gather([gone]).map((s) => s.container?.id ?? null), [null]);
+      assert.deepEqual(sampler.gather([gone]).map((s) => s.container?.id ?? null), [null]);
+      assert.equal(errors.total(), counted);
+      assert.equal(sampler.droppedVanished, 3);
+      // Restarted: new pid, its cgroup is back.
+      cpSync(`${V1_ROOT}/sys/fs/cgroup/memory/docker/${V1_ID}`, `${dir}/sys/fs/cgroup/memory/docker/${V1_ID}`, { recursive: true });
+      const back = sampler.gather([{ ...gone, pid: 4101 }]);
+      assert.deepEqual(back.map((s) => s.container?.id ?? null), [null, V1_ID]);
+      assert.equal(back[1].rows[1].measurement, 'docker_container_mem');
+      rmSync(`${dir}/sys/fs/cgroup/memory/docker/${V1_ID}`, { recursive: true });
+    });
+
     test('its pid gone counts as vanished too', () => {
       const { sampler } = setup(dir, MINE);
       // Cgroup dir present but the file is missing and the process is gone (no proc/999999).

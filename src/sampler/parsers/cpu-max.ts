@@ -1,5 +1,5 @@
 // Parser of cgroup v2 `cpu.max`: `$MAX $PERIOD` in µs, `max 100000` when there is no quota.
-import { parseU64 } from './u64.js';
+import { parseDecimal } from './decimal.js';
 
 export interface CpuMax {
   /** µs of CPU time per period; undefined when `max` (no quota). */
@@ -12,10 +12,10 @@ export function parseCpuMax(text: string): CpuMax | undefined {
   while (end > 0 && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 32)) end--;
   const space = text.indexOf(' ');
   if (space <= 0 || space >= end) return undefined;
-  const periodUs = parseU64(text, space + 1, end);
+  const periodUs = parseDecimal(text, space + 1, end);
   if (periodUs === undefined || periodUs === 0n) return undefined;
   if (space === 3 && text.startsWith('max')) return { periodUs };
-  const quotaUs = parseU64(text, 0, space);
+  const quotaUs = parseDecimal(text, 0, space);
   if (quotaUs === undefined) return undefined;
   return { quotaUs, periodUs };
 }

@@ -3,7 +3,8 @@
 //   some avg10=0.00 avg60=0.00 avg300=0.00 total=0
 //   full avg10=0.00 avg60=0.00 avg300=0.00 total=0
 // `cpu.pressure` has no `full` line before Linux 5.13. avg* are percentages, total is µs.
-import { parseU64, splitBlank } from './u64.js';
+// Read in place (no token strings): this runs three times per container per tick.
+import { parseDecimal } from './decimal.js';
 
 export interface PsiLine {
   avg10: number;
@@ -19,28 +20,72 @@ export interface Psi {
   malformed: number;
 }
 
-const tokens: string[] = [];
-
-function parseAvg(token: string, prefix: string): number | undefined {
-  if (!token.startsWith(prefix)) return undefined;
-  const text = token.slice(prefix.length);
-  if (text.length === 0) return undefined;
-  for (let i = 0; i < text.length; i++) {
+/** End of the blank-free token starting at `i`. */
+function tokenEnd(text: string, i: number, end: number): number {
+  while (i < end) {
     const c = text.charCodeAt(i);
-    if ((c < 48 || c > 57) && c !== 46) return undefined;
+    if (c === 32 || c === 9) break;
+    i++;
   }
-  const value = Number(text);
-  return Number.isFinite(value) ? value : undefined;
+  return i;
 }
 
-function parseLine(): PsiLine | undefined {
-  if (tokens.length < 5) return undefined;
-  const avg10 = parseAvg(tokens[1], 'avg10=');
-  const avg60 = parseAvg(tokens[2], 'avg60=');
-  const avg300 = parseAvg(tokens[3], 'avg300=');
-  const total = tokens[4].startsWith('total=') ? parseU64(tokens[4], 6) : undefined;
-  if (avg10 === undefined || avg60 === undefined || avg300 === undefined || total === undefined) return undefined;
-  return { avg10, avg60, avg300, totalUs: total };
+function skipBlanks(text: string, i: number, end: number): number {
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) break;
+    i++;
+  }
+  return i;
+}
+
+/** `12.50` → 12.5: digits with at most one dot; NaN when anything else. */
+function parsePercent(text: string, start: number, end: number): number {
+  if (end <= start) return NaN;
+  let whole = 0;
+  let fraction = 0;
+  let scale = 1;
+  let dot = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 && !dot) dot = true;
+    else if (c >= 48 && c <= 57) {
+      if (dot) {
+        fraction = fraction * 10 + (c - 48);
+        scale *= 10;
+      } else whole = whole * 10 + (c - 48);
+    } else return NaN;
+  }
+  return whole + fraction / scale;
+}
+
+const AVG10 = 'avg10=';
+const AVG60 = 'avg60=';
+const AVG300 = 'avg300=';
+const TOTAL = 'total=';
+
+/** Parses the fields after `some`/`full` (from `i`); undefined unless all four are there, in order. */
+function parseLine(text: string, i: number, end: number): PsiLine | undefined {
+  i = skipBlanks(text, i, end);
+  if (!text.startsWith(AVG10, i)) return undefined;
+  let e = tokenEnd(text, i, end);
+  const avg10 = parsePercent(text, i + AVG10.length, e);
+  i = skipBlanks(text, e, end);
+  if (!text.startsWith(AVG60, i)) return undefined;
+  e = tokenEnd(text, i, end);
+  const avg60 = parsePercent(text, i + AVG60.length, e);
+  i = skipBlanks(text, e, end);
+  if (!text.startsWith(AVG300, i)) return undefined;
+  e = tokenEnd(text, i, end);
+  const avg300 = parsePercent(text, i + AVG300.length, e);
+  i = skipBlanks(text, e, end);
+  if (!text.startsWith(TOTAL, i)) return undefined;
+  e = tokenEnd(text, i, end);
+  let totalEnd = e;
+  while (totalEnd > i && text.charCodeAt(totalEnd - 1) === 13) totalEnd--;
+  const totalUs = parseDecimal(text, i + TOTAL.length, totalEnd);
+  if (Number.isNaN(avg10) || Number.isNaN(avg60) || Number.isNaN(avg300) || totalUs === undefined) return undefined;
+  return { avg10, avg60, avg300, totalUs };
 }
 
 export function parsePsi(text: string): Psi {
@@ -49,14 +94,16 @@ export function parsePsi(text: string): Psi {
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    splitBlank(text, start, end, tokens);
+    const first = skipBlanks(text, start, end);
+    if (first < end) {
+      const some = text.startsWith('some ', first);
+      const full = !some && text.startsWith('full ', first);
+      const line = some || full ? parseLine(text, first + 5, end) : undefined;
+      if (!line) result.malformed++;
+      else if (some) result.some ??= line;
+      else result.full ??= line;
+    }
     start = end + 1;
-    if (tokens.length === 0) continue;
-    const kind = tokens[0];
-    const line = kind === 'some' || kind === 'full' ? parseLine() : undefined;
-    if (!line) result.malformed++;
-    else if (kind === 'some') result.some ??= line;
-    else result.full ??= line;
   }
   return result;
 }

@@ -2,7 +2,7 @@
 // say "no limit" (`memory.max`/`pids.max` = `max`, v1 `cpu.cfs_quota_us` = `-1`, v1
 // `memory.limit_in_bytes` = a huge page-rounded value) and space-separated counter lists
 // (`cpuacct.usage_percpu`).
-import { parseU64 } from './u64.js';
+import { parseDecimal } from './decimal.js';
 
 /** What a limit file said: a number, or that there is no limit. */
 export type Limit = { unlimited: false; value: bigint } | { unlimited: true };
@@ -16,13 +16,18 @@ export const UNLIMITED: Limit = Object.freeze({ unlimited: true });
  */
 export const V1_UNLIMITED_FROM = 1n << 62n;
 
-/** Bounds of the one value in the file, without the trailing newline and blanks. */
-function trimmed(text: string): [number, number] {
+/** Index of the first non-blank character. */
+function trimStart(text: string): number {
   let start = 0;
+  while (start < text.length && isBlank(text.charCodeAt(start))) start++;
+  return start;
+}
+
+/** Index after the last non-blank character at or after `start`. */
+function trimEnd(text: string, start: number): number {
   let end = text.length;
-  while (start < end && isBlank(text.charCodeAt(start))) start++;
   while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
-  return [start, end];
+  return end;
 }
 
 function isBlank(c: number): boolean {
@@ -31,8 +36,8 @@ function isBlank(c: number): boolean {
 
 /** One unsigned decimal (`123\n`); undefined when empty or anything else. */
 export function parseSingleU64(text: string): bigint | undefined {
-  const [start, end] = trimmed(text);
-  return parseU64(text, start, end);
+  const start = trimStart(text);
+  return parseDecimal(text, start, trimEnd(text, start));
 }
 
 /**
@@ -40,10 +45,11 @@ export function parseSingleU64(text: string): bigint | undefined {
  * (v1 memory) too. Undefined when the file holds anything else.
  */
 export function parseLimit(text: string, unlimitedFrom?: bigint): Limit | undefined {
-  const [start, end] = trimmed(text);
+  const start = trimStart(text);
+  const end = trimEnd(text, start);
   if (end - start === 3 && text.startsWith('max', start)) return UNLIMITED;
   if (end - start === 2 && text.startsWith('-1', start)) return UNLIMITED;
-  const value = parseU64(text, start, end);
+  const value = parseDecimal(text, start, end);
   if (value === undefined) return undefined;
   if (unlimitedFrom !== undefined && value >= unlimitedFrom) return UNLIMITED;
   return { unlimited: false, value };
@@ -54,7 +60,8 @@ export function parseLimit(text: string, unlimitedFrom?: bigint): Limit | undefi
  * possible CPU). Undefined when empty or when any item is not a number.
  */
 export function parseU64List(text: string): bigint[] | undefined {
-  const [start, end] = trimmed(text);
+  const start = trimStart(text);
+  const end = trimEnd(text, start);
   if (start === end) return undefined;
   const values: bigint[] = [];
   let i = start;
@@ -63,7 +70,7 @@ export function parseU64List(text: string): bigint[] | undefined {
     if (i >= end) break;
     const from = i;
     while (i < end && !isBlank(text.charCodeAt(i))) i++;
-    const value = parseU64(text, from, i);
+    const value = parseDecimal(text, from, i);
     if (value === undefined) return undefined;
     values.push(value);
   }
