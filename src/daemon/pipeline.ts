@@ -38,6 +38,7 @@ export class Pipeline {
     this.events = new EventRecorder(this.registry);
     this.encoder = new LineEncoder({ hostname: config.host.hostname, tags: config.tags });
     this.eventEncoder = new LineEncoder({ hostname: config.host.hostname, tags: config.tags });
+    this.registry.on('removed', (c) => this.encoder.forget(c.id));
     this.outputs = outputs.map((o) => createOutput(o, config.spool, { log: log.child('output') }));
     this.tickMetrics = registerDaemonMetrics(this.metrics, {
       registry: this.registry,
