@@ -18,6 +18,8 @@ export class Daemon {
   private httpListen: string | undefined;
   private status: { stop(): void } | undefined;
   private lastTickMs: number | null = null;
+  /** Ticks run since start, across reloads (the pipeline's ticks_total restarts with it). */
+  private ticks = 0;
   private ready = false;
   private readonly log: Logger = logger('daemon');
 
@@ -38,7 +40,8 @@ export class Daemon {
   async stop(reason: string): Promise<void> {
     this.log.info(`stopping (${reason}): flushing for at most ${this.config.shutdown.flush_timeout_ms / 1000} s`);
     const left = await this.stopParts(Date.now() + this.config.shutdown.flush_timeout_ms, true);
-    this.log.info(left === 0 ? 'stopped: every point was delivered' : `stopped: ${left} points stay in the spool and are sent at the next start`);
+    const after = `stopped after ${this.ticks} ticks`;
+    this.log.info(left === 0 ? `${after}: every point was delivered` : `${after}: ${left} points stay in the spool and are sent at the next start`);
   }
 
   /** Loads the configuration again; on errors the running one stays. */
@@ -66,6 +69,7 @@ export class Daemon {
     this.scheduler = new Scheduler({ interval: config.interval, log: this.log.child('scheduler'), metrics: this.pipeline.metrics });
     this.scheduler.onTick((tick) => {
       this.pipeline.tick(tick.scheduledMs);
+      this.ticks++;
       this.lastTickMs = tick.scheduledMs;
       this.ready = true;
     });
