@@ -1,0 +1,95 @@
+// The real daemon, 5 real containers, 1 s ticks for ~20 s, into REAL VictoriaMetrics (influxdb_v2)
+// and REAL InfluxDB 1.6.7 (influxdb_v1) at once: every container has exactly one point per tick in
+// every measurement of the default collectors, on both servers, on the tick's own timestamp.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { INFLUX_V1_URL, VICTORIA_URL, requireDocker, requireInfluxV1, requireVictoria } from '../support/services.js';
+import { waitFor } from '../support/docker.js';
+import { DaemonProcess, TestRun } from './harness.js';
+import {
+  CONTAINER_MEASUREMENTS,
+  describePoints,
+  duplicates,
+  influxCounts,
+  influxPoints,
+  influxQuery,
+  victoriaDelete,
+  victoriaCount,
+  victoriaExport,
+  victoriaPoints,
+  type PointsByContainer,
+} from './readback.js';
+
+describe('e2e: exact counts on VictoriaMetrics and InfluxDB 1.6.7', () => {
+  const run = new TestRun('counts');
+  const db = `cgflux_e2e_${run.id.replace(/-/g, '_')}`;
+  let daemon: DaemonProcess | undefined;
+
+  before(async () => {
+    await Promise.all([requireDocker(), requireVictoria(), requireInfluxV1()]);
+  });
+
+  after(async () => {
+    await daemon?.ensureGone();
+    await run.cleanup();
+    await influxQuery(INFLUX_V1_URL, `DROP DATABASE "${db}"`).catch(() => undefined);
+    await victoriaDelete(VICTORIA_URL, `{host="${run.host}"}`).catch(() => undefined);
+  });
+
+  test('5 containers × 7 measurements × every tick, no duplicates, no gaps, shared whole-second timestamps', async () => {
+    const containers = await Promise.all([
+      run.container('busy1', { busy: true }),
+      run.container('busy2', { busy: true }),
+      run.container('idle1'),
+      run.container('idle2'),
+      run.container('idle3'),
+    ]);
+    const names = containers.map((c) => c.name).sort();
+
+    const config = await run.config([
+      { type: 'influxdb_v2', name: 'vm', url: VICTORIA_URL, token: 'unused', org: 'o', bucket: 'b' },
+      { type: 'influxdb_v1', name: 'influx1', url: INFLUX_V1_URL, database: db, create_database: true },
+    ]);
+    daemon = await DaemonProcess.start(config, join(run.dir, 'cgflux.yaml'));
+    await daemon.until('20 ticks', 40_000, async () => (await daemon!.metric('ticks_total')) >= 20);
+    const stop = await daemon.stop();
+    assert.deepEqual({ code: stop.code, signal: stop.signal }, { code: 0, signal: null }, daemon.log);
+    assert.match(daemon.log, /stopped after \d+ ticks: every point was delivered/);
+    const ticks = daemon.ticksAtStop();
+    assert.ok(ticks >= 20 && ticks <= 30, `ticks ${ticks}`);
+
+    // The tick timestamps: one per tick, whole seconds, consecutive (no tick lost or skipped).
+    // VictoriaMetrics makes samples searchable about a second after it acknowledged them.
+    const hostCpuSelector = `{__name__="host_cpu_usage_total",host="${run.host}"}`;
+    await waitFor(`${ticks} host_cpu points in VictoriaMetrics`, 10_000, async () => (await victoriaCount(VICTORIA_URL, hostCpuSelector)) >= ticks || undefined);
+    await new Promise((r) => setTimeout(r, 1500)); // and anything later (a duplicate) too
+    const hostCpu = await victoriaExport(VICTORIA_URL, hostCpuSelector);
+    assert.equal(hostCpu.length, 1);
+    const tickTimes = hostCpu[0].timestamps;
+    assert.equal(tickTimes.length, ticks, 'one host_cpu point per tick');
+    assert.deepEqual(duplicates(tickTimes), []);
+    for (const t of tickTimes) assert.equal(t % 1000, 0, `timestamp ${t} is not a whole second`);
+    assert.equal(tickTimes.at(-1)! - tickTimes[0], (ticks - 1) * 1000, 'consecutive seconds');
+
+    const check = (server: string, points: PointsByContainer): void => {
+      assert.deepEqual([...points.keys()], CONTAINER_MEASUREMENTS.map((m) => m.measurement));
+      for (const [measurement, byContainer] of points) {
+        assert.deepEqual([...byContainer.keys()].sort(), names, `${server} ${measurement}: exactly the test's containers`);
+        for (const [container, ts] of byContainer) {
+          // Exactly the tick timestamps: as many points as ticks, none twice, none missing, and
+          // every container of a tick on that tick's one timestamp.
+          assert.deepEqual(ts, tickTimes, `${server} ${measurement} ${container}:\n${describePoints(points)}`);
+        }
+      }
+    };
+    check('VictoriaMetrics', await victoriaPoints(VICTORIA_URL, run.host));
+    check('InfluxDB', await influxPoints(INFLUX_V1_URL, db, run.host));
+
+    // The same with InfluxQL count() per container, as an operator would ask it.
+    for (const m of CONTAINER_MEASUREMENTS) {
+      const counts = await influxCounts(INFLUX_V1_URL, db, run.host, m);
+      assert.deepEqual([...counts].sort(), names.map((n) => [n, ticks]), `${m.measurement} count() per container`);
+    }
+  });
+});
