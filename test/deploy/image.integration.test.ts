@@ -31,10 +31,12 @@ async function sh(cmd: string, args: string[], opts: { cwd?: string; timeout?: n
 
 describe('cgflux container image', () => {
   let context = '';
+  let baseExisted = true;
   const containers: Array<{ id: string; name: string }> = [];
 
   before(async () => {
     await requireDocker();
+    baseExisted = await docker('image', 'inspect', BASE_IMAGE).then(() => true, () => false);
     await sh('bash', [join(REPO_ROOT, 'scripts', 'build-base-image.sh'), BASE_IMAGE]);
     context = mkdtempSync(join(tmpdir(), 'cgflux-image-'));
     for (const f of CONTEXT_FILES) cpSync(join(REPO_ROOT, f), join(context, f), { recursive: true });
@@ -52,6 +54,7 @@ describe('cgflux container image', () => {
     await docker('rmi', '-f', IMAGE).catch(() => undefined);
     // The legacy builder keeps the untagged build stage; it is labelled in the Dockerfile.
     await docker('image', 'prune', '-f', '--filter', 'label=io.cgflux.stage=build').catch(() => undefined);
+    if (!baseExisted) await docker('rmi', BASE_IMAGE).catch(() => undefined);
     if (context) rmSync(context, { recursive: true, force: true });
   });
 
