@@ -65,6 +65,8 @@ export class Sampler {
   private readonly collectors: Collector[];
   private readonly hostReader: HostReader;
   private readonly tracked = new Map<string, Tracked>();
+  /** Ids of this gather's containers (reused between ticks). */
+  private readonly seen = new Set<string>();
   private previousHost?: HostSnapshot;
   private readonly brokenCollectors = new Set<string>();
   /**
@@ -86,12 +88,12 @@ export class Sampler {
   gather(containers: readonly ContainerInfo[]): Sample[] {
     const samples: Sample[] = [];
     const monotonicNs = process.hrtime.bigint();
-    const { snapshot, rows } = this.hostReader.read(this.config.collectors.host.enabled);
-    if (rows.length > 0) samples.push({ container: null, rows });
+    const snapshot = this.readHost(samples);
     const previousHost = this.previousHost;
     this.previousHost = snapshot;
 
-    const seen = new Set<string>();
+    const seen = this.seen;
+    seen.clear();
     for (const container of containers) {
       if (!container || typeof container.id !== 'string' || seen.has(container.id)) continue;
       seen.add(container.id);
@@ -101,6 +103,18 @@ export class Sampler {
     }
     for (const id of this.tracked.keys()) if (!seen.has(id)) this.forget(id);
     return samples;
+  }
+
+  private readHost(samples: Sample[]): HostSnapshot {
+    try {
+      const { snapshot, rows } = this.hostReader.read(this.config.collectors.host.enabled);
+      if (rows.length > 0) samples.push({ container: null, rows });
+      return snapshot;
+    } catch (err) {
+      this.errors.count('host', 'malformed');
+      log.error('reading the host snapshot failed', { error: err });
+      return { cpuTotalNs: 0, onlineCpus: this.previousHost?.onlineCpus ?? 0, memTotalBytes: 0 };
+    }
   }
 
   /** Closes every descriptor and drops all state (shutdown). */

@@ -19,15 +19,25 @@ export interface StatusClock {
   monotonicNs: bigint;
 }
 
+/** A whole number as an int field; undefined (field left out) for anything else. */
+function int(n: number | undefined): bigint | undefined {
+  return Number.isSafeInteger(n) ? BigInt(n as number) : undefined;
+}
+
+function epochNs(ms: number | undefined): bigint | undefined {
+  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? msToNs(ms) : undefined;
+}
+
 export function statusFields(c: ContainerInfo, nowEpochNs: bigint): Row['fields'] {
-  const fields: Row['fields'] = {
-    oomkilled: c.oomKilled,
-    pid: BigInt(c.pid),
-    exitcode: BigInt(c.exitCode),
-    restart_count: BigInt(c.restartCount),
-  };
-  const started = c.startedAt !== undefined && c.startedAt > 0 ? msToNs(c.startedAt) : undefined;
-  const finished = c.finishedAt !== undefined && c.finishedAt > 0 ? msToNs(c.finishedAt) : undefined;
+  const fields: Row['fields'] = { oomkilled: c.oomKilled === true };
+  const pid = int(c.pid);
+  const exitCode = int(c.exitCode);
+  const restarts = int(c.restartCount);
+  if (pid !== undefined) fields.pid = pid;
+  if (exitCode !== undefined) fields.exitcode = exitCode;
+  if (restarts !== undefined) fields.restart_count = restarts;
+  const started = epochNs(c.startedAt);
+  const finished = epochNs(c.finishedAt);
   if (started !== undefined) fields.started_at = started;
   if (finished !== undefined) fields.finished_at = finished;
   if (started !== undefined) {
@@ -50,7 +60,7 @@ export function createStatusCollector(clock: StatusClock = { epochNs: BigInt(Dat
       if (c.health !== undefined) {
         out.push({
           measurement: HEALTH_MEASUREMENT,
-          fields: { health_status: c.health, failing_streak: BigInt(c.failingStreak ?? 0) },
+          fields: { health_status: c.health, failing_streak: int(c.failingStreak) ?? 0n },
         });
       }
     },

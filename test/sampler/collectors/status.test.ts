@@ -38,3 +38,14 @@ describe('status collector', () => {
     assert.deepEqual(rows[1], { measurement: 'docker_container_health', fields: { health_status: 'unhealthy', failing_streak: 4n } });
   });
 });
+
+describe('status collector on bad input', () => {
+  test('non-integer numbers leave their field out instead of throwing', () => {
+    const c = containerInfo(V1_ID, { pid: Number.NaN, exitCode: 1.5, restartCount: undefined as unknown as number, startedAt: Number.NaN, health: 'starting', failingStreak: -0.5 });
+    const rows = runCollector(createStatusCollector(clock), { version: 1, driver: 'unknown', dirs: {} }, c).collect();
+    assert.deepEqual(rows, [
+      { measurement: 'docker_container_status', fields: { oomkilled: false } },
+      { measurement: 'docker_container_health', fields: { health_status: 'starting', failing_streak: 0n } },
+    ]);
+  });
+});
