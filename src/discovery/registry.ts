@@ -115,7 +115,8 @@ export class Registry extends EventEmitter<RegistryEvents> {
         this.stream.off('connected', onConnected);
         resolve();
       };
-      const onConnected = (): void => void this.refresh().then(done);
+      // onConnected (registered first, in the constructor) has already started the list.
+      const onConnected = (): void => void (this.relisting ?? this.refresh()).then(done);
       this.stream.once('connected', onConnected);
       this.stream.once('disconnected', done);
     });
@@ -216,11 +217,10 @@ export class Registry extends EventEmitter<RegistryEvents> {
 
   private onConnected(reconnect: boolean): void {
     this.connection.ok();
-    if (reconnect) {
-      this.counters.reconnects++;
-      // Events missed while disconnected (dockerd restarted: its event log is gone) are reconciled by a list.
-      void this.refresh();
-    }
+    if (reconnect) this.counters.reconnects++;
+    // Every (re)connection lists: the first one fills the registry (also when dockerd was down at
+    // start), later ones reconcile what was missed (dockerd restarted: its event log is gone).
+    void this.refresh();
   }
 
   private onEvent(e: ContainerEvent): void {

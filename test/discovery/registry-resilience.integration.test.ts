@@ -101,6 +101,26 @@ test('events of a container that lived and died while the connection was cut are
   }
 });
 
+test('dockerd unreachable at start: the registry lists as soon as it can connect', async () => {
+  const relay = new Relay(join(dir, 'late.sock'));
+  const config = configFor((c) => {
+    c.docker.socket = relay.path;
+    c.docker.relist_interval_ms = 600_000;
+  });
+  const registry = new Registry(config, { log: quiet, backoff: { initialMs: 50, maxMs: 200 } });
+  try {
+    await registry.start(); // resolves after the first failed attempt
+    assert.equal(registry.stats().connected, false);
+    const id = await startContainer({ name: uniqueName('early'), labels: { [RUN_LABEL]: run } });
+    await relay.open();
+    await waitFor('container listed after the first connection', 5000, () => registry.get(id));
+    assert.equal(registry.stats().connected, true);
+  } finally {
+    await registry.stop();
+    await relay.cut();
+  }
+});
+
 test('a container whose pid cannot be read is skipped and counted, never added', async () => {
   const emptyProc = mkdtempSync(join(dir, 'proc-'));
   const config = configFor((c) => (c.host.proc_root = emptyProc));
