@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchConfig } from './lib/cgflux.js';
-import { machineInfo } from './lib/machine.js';
+import { currentLoad, machineInfo } from './lib/machine.js';
 import { round } from './lib/stats.js';
 import { runRealStage, type RealResult } from './stages/real.js';
 import { runSyntheticStage, type SyntheticStageResult } from './stages/synthetic.js';
@@ -56,7 +56,7 @@ async function main(): Promise<number> {
     runRealStage(config, { containers: 50, ticks: quick ? 40 : 200, perCollectorTicks: quick ? 20 : 60, statsRounds: quick ? 3 : 10, idleMs: quick ? 2000 : 5000, dockerSocket: config.docker.socket }, log),
   );
   const synthetic: SyntheticStageResult | undefined = await stage('synthetic', errors, () =>
-    runSyntheticStage({ sizes: [1000, 5000], layouts: ['v1', 'v2'], ticks: quick ? 10 : 40, warmup: 3, timeoutMs: 240_000 }, log),
+    runSyntheticStage({ sizes: [1000, 5000], layouts: ['v1', 'v2'], ticks: quick ? 10 : 100, starvedTicks: quick ? 5 : 30, warmup: 3, timeoutMs: 240_000 }, log),
   );
   const encode: EncodeResult | undefined = await stage('encode', errors, async () => {
     const { samples, config: c } = await sampleRows(500);
@@ -90,7 +90,7 @@ async function main(): Promise<number> {
     date: new Date(started).toISOString(),
     duration_s: (Date.now() - started) / 1000,
     quick,
-    machine: machineInfo(),
+    machine: { ...machineInfo(), load_average_at_end: currentLoad() },
     us_per_container_sample: real?.us_per_container_sample,
     floor_us_per_container_sample: real?.floor_us_per_container_sample,
     stats_api_us_per_container_sample: real?.stats_api_us_per_container_sample,

@@ -1,5 +1,5 @@
 // What the figures were measured on: results.json must say which machine produced them.
-import { cpus, totalmem, release } from 'node:os';
+import { cpus, loadavg, totalmem, release } from 'node:os';
 import { readFileSync } from 'node:fs';
 
 export interface MachineInfo {
@@ -9,6 +9,14 @@ export interface MachineInfo {
   kernel: string;
   node_version: string;
   cgroup: string;
+  /** 1-minute load average when the run started: on a shared machine, how much else was running. */
+  load_average_at_start: number;
+}
+
+const loadAtStart = loadavg()[0];
+
+export function currentLoad(): number {
+  return loadavg()[0];
 }
 
 function cgroupDescription(): string {
@@ -31,5 +39,6 @@ export function machineInfo(): MachineInfo {
     kernel: release(),
     node_version: process.version,
     cgroup: cgroupDescription(),
+    load_average_at_start: loadAtStart,
   };
 }

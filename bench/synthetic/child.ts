@@ -34,6 +34,8 @@ export interface SyntheticChildResult {
   read_errors_per_tick: number;
   /** RSS of the bare process before the sampler existed, MB (node itself). */
   rss_before_mb: number;
+  /** Live heap after a full collection at the end: what the sampler and encoder really retain. */
+  heap_live_mb: number;
 }
 
 function fdLimit(): string {
@@ -104,6 +106,8 @@ async function main(): Promise<void> {
   }
   for (const fd of reserve) closeSync(fd);
   const mem = process.memoryUsage();
+  (globalThis as { gc?: () => void }).gc?.();
+  const heapLive = process.memoryUsage().heapUsed;
   const openFds = readdirSync('/proc/self/fd').length;
   const result: SyntheticChildResult = {
     layout,
@@ -125,6 +129,7 @@ async function main(): Promise<void> {
     containers_with_rows: withRows,
     read_errors_per_tick: (totalErrors(pipeline.readErrors()) - errorsAfterWarmup) / ticks,
     rss_before_mb: rssBefore / (1024 * 1024),
+    heap_live_mb: heapLive / (1024 * 1024),
   };
   pipeline.close();
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);

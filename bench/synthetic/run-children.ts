@@ -28,7 +28,7 @@ export interface ChildOptions {
 
 export function runSyntheticChild(o: ChildOptions): Promise<SyntheticChildResult> {
   const script = `ulimit -n ${WANTED_FD_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"`;
-  const args = ['-c', script, 'sh', process.execPath, o.child, o.root, o.layout, String(o.containers), String(o.ticks), String(o.warmup)];
+  const args = ['-c', script, 'sh', process.execPath, '--expose-gc', o.child, o.root, o.layout, String(o.containers), String(o.ticks), String(o.warmup)];
   return new Promise((resolve, reject) => {
     const child = spawn('sh', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
