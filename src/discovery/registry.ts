@@ -109,6 +109,7 @@ export class Registry extends EventEmitter<RegistryEvents> {
     this.running = true;
     const first = new Promise<void>((resolve) => {
       const timeout = setTimeout(resolve, this.config.docker.timeout_ms);
+      timeout.unref();
       const done = (): void => {
         clearTimeout(timeout);
         this.stream.off('disconnected', done);
