@@ -13,9 +13,17 @@ const MIB = 1024 * 1024;
 /** Wall clock with sub-ms resolution, comparable with Docker's `read` timestamps. */
 const nowMs = (): number => performance.timeOrigin + performance.now();
 
-function newSampler(): { sampler: Sampler; errors: ReadErrors } {
+function newSampler(perCpu = false): { sampler: Sampler; errors: ReadErrors } {
   const errors = new ReadErrors();
-  return { sampler: new Sampler(defaultConfig('test-host'), new KeptFiles(errors), errors), errors };
+  const config = defaultConfig('test-host');
+  config.collectors.cpu.per_cpu = perCpu;
+  return { sampler: new Sampler(config, new KeptFiles(errors), errors), errors };
+}
+
+/** Docker's RFC 3339 `read` time with its sub-millisecond digits, in ms. */
+function readTimeMs(read: string): number {
+  const sub = read.match(/\.\d{3}(\d*)/)?.[1] ?? '';
+  return Date.parse(read) + Number(sub.padEnd(6, '0').slice(0, 6)) / 1e6;
 }
 
 /** |a − b| / b */
@@ -36,13 +44,15 @@ describe('sampler on real containers', { timeout: 120_000 }, () => {
   test('CPU burner limited to 0.5 CPU: usage matches the stats API, throttled, ~100 % of its limit', async () => {
     const id = await start({ flags: ['--cpus', '0.5'], script: 'while :; do :; done' });
     const info = await realContainerInfo(id);
-    const { sampler } = newSampler();
+    const { sampler } = newSampler(true);
     await dockerStats(id); // dockerd's first stats call for a container is slow; warm it up
     await sleep(1500);
+    const startStats = await dockerStats(id);
     sampler.gather([info]);
     await sleep(2000);
     const beforeAt = nowMs();
-    const before = rowOf(sampler.gather([info]), id, 'docker_container_cpu', { cpu: 'cpu-total' }).fields;
+    const beforeSamples = sampler.gather([info]);
+    const before = rowOf(beforeSamples, id, 'docker_container_cpu', { cpu: 'cpu-total' }).fields;
     const answer = await dockerStats(id);
     const afterAt = nowMs();
     const afterRow = rowOf(sampler.gather([info]), id, 'docker_container_cpu', { cpu: 'cpu-total' }).fields;
@@ -52,7 +62,7 @@ describe('sampler on real containers', { timeout: 120_000 }, () => {
     const dockerUsage = BigInt(stats.cpu_usage.total_usage);
     assert.ok((before.usage_total as bigint) <= dockerUsage && dockerUsage <= (afterRow.usage_total as bigint), `${before.usage_total} ≤ ${dockerUsage} ≤ ${afterRow.usage_total}`);
     // Our usage at the instant Docker read (its `read` time), interpolated between our two reads.
-    const readAt = Date.parse(answer.read) + Number(answer.read.match(/\.\d{3}(\d*)/)?.[1].padEnd(6, '0').slice(0, 6) ?? 0) / 1e6;
+    const readAt = readTimeMs(answer.read);
     const fraction = Math.min(1, Math.max(0, (readAt - beforeAt) / (afterAt - beforeAt)));
     const ours = Number(before.usage_total) + fraction * Number((afterRow.usage_total as bigint) - (before.usage_total as bigint));
     assert.ok(relative(ours, stats.cpu_usage.total_usage) < 0.02, `usage ${ours} (between ${before.usage_total} and ${afterRow.usage_total}) vs stats API ${stats.cpu_usage.total_usage}`);
@@ -64,12 +74,26 @@ describe('sampler on real containers', { timeout: 120_000 }, () => {
     assert.ok((before.throttling_throttled_periods as bigint) <= throttled && throttled <= (afterRow.throttling_throttled_periods as bigint));
     assert.ok((before.throttling_throttled_periods as bigint) > 5n, `throttled periods ${before.throttling_throttled_periods}`);
 
+    // per_cpu: one row per CPU of cpuacct.usage_percpu, as many as Docker's percpu_usage, summing to the total.
+    const perCpu = beforeSamples[1].rows.filter((r) => r.tags?.cpu !== 'cpu-total' && r.measurement === 'docker_container_cpu');
+    assert.deepEqual(perCpu.map((r) => r.tags?.cpu), stats.cpu_usage.percpu_usage?.map((_, i) => `cpu${i}`));
+    const perCpuSum = perCpu.reduce((sum, r) => sum + (r.fields.usage_total as bigint), 0n);
+    assert.ok(relative(Number(perCpuSum), Number(before.usage_total)) < 0.001, `Σ per-CPU ${perCpuSum} vs total ${before.usage_total}`);
+
     assert.equal(before.limit_cpus, 0.5);
-    // Over the 2 s gap: half a CPU = 50 % (docker stats' scale, 100 % = one CPU) = 100 % of the limit.
+    // Over the 2 s gap the burner gets its half CPU (less when the test machine is overloaded):
+    // compare with the same ratios computed from Docker's two readings around the same gap.
     const ofLimit = before.usage_percent_of_limit as number;
     const percent = before.usage_percent as number;
-    assert.ok(ofLimit > 90 && ofLimit < 105, `usage_percent_of_limit ${ofLimit}`);
-    assert.ok(percent > 45 && percent < 52.5, `usage_percent ${percent}`);
+    const dockerUsed = stats.cpu_usage.total_usage - startStats.cpu_stats.cpu_usage.total_usage;
+    const dockerWallNs = (readTimeMs(answer.read) - readTimeMs(startStats.read)) * 1e6;
+    const dockerOfLimit = (dockerUsed / (dockerWallNs * 0.5)) * 100;
+    const dockerPercent = (dockerUsed / (stats.system_cpu_usage - startStats.cpu_stats.system_cpu_usage)) * stats.online_cpus * 100;
+    assert.ok(Math.abs(ofLimit - dockerOfLimit) < 5, `usage_percent_of_limit ${ofLimit} vs ${dockerOfLimit} from the stats API`);
+    assert.ok(Math.abs(percent - dockerPercent) < 2.5, `usage_percent ${percent} vs ${dockerPercent} from the stats API`);
+    // A throttled 0.5-CPU quota cannot run above its limit.
+    assert.ok(ofLimit > 25 && ofLimit < 105, `usage_percent_of_limit ${ofLimit}`);
+    assert.ok(Math.abs(percent - ofLimit / 2) < 2.5, `usage_percent ${percent} is half of usage_percent_of_limit ${ofLimit} (limit 0.5 CPU)`);
   });
 
   test('CPU pressure of the throttled burner is visible through the hybrid unified hierarchy', async () => {

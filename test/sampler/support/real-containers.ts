@@ -23,7 +23,7 @@ export interface DockerStats {
   read: string;
   pids_stats: { current?: number; limit?: number };
   cpu_stats: {
-    cpu_usage: { total_usage: number; usage_in_usermode: number; usage_in_kernelmode: number };
+    cpu_usage: { total_usage: number; usage_in_usermode: number; usage_in_kernelmode: number; percpu_usage?: number[] };
     system_cpu_usage: number;
     online_cpus: number;
     throttling_data: { periods: number; throttled_periods: number; throttled_time: number };
