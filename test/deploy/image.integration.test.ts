@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DOCKER_SOCKET, requireDocker } from '../support/services.js';
-import { docker, removeContainer, startContainer, uniqueName } from '../support/docker.js';
+import { docker, removeContainer, startContainer, uniqueName, waitFor } from '../support/docker.js';
 import { REPO_ROOT } from '../grafana/queries.js';
 
 const run = promisify(execFile);
@@ -99,5 +99,27 @@ describe('cgflux container image', () => {
       }
     }
     assert.ok(lines.some((l) => l.startsWith('host_cpu,') && l.includes('host=image-test')), `no host_cpu line${about}`);
+  });
+  test('as a daemon it turns healthy through its HEALTHCHECK and stops cleanly on docker stop', async () => {
+    const socketGroup = String(statSync(DOCKER_SOCKET).gid);
+    const name = uniqueName('image-daemon');
+    const id = await docker('run', '-d', '--name', name, '--label', 'io.cgflux.test=1', '--init', '--network', 'none', '--read-only',
+      '--group-add', socketGroup, '--health-interval', '1s', '--health-start-period', '1s',
+      '-v', '/proc:/host/proc:ro', '-v', '/sys/fs/cgroup:/host/sys/fs/cgroup:ro', '-v', '/sys:/host/sys:ro',
+      '-v', `${DOCKER_SOCKET}:/var/run/docker.sock:ro`,
+      '-e', 'CGFLUX_HOST_PROC_ROOT=/host/proc', '-e', 'CGFLUX_HOST_CGROUP_ROOT=/host/sys/fs/cgroup', '-e', 'CGFLUX_HOST_SYS_ROOT=/host/sys',
+      IMAGE, 'run', '--config', '/etc/cgflux/cgflux.yaml', '--output', 'stdout', '--interval', '1s');
+    try {
+      const health = await waitFor('the cgflux container to turn healthy', 30_000, async () => {
+        const h = await docker('inspect', '-f', '{{.State.Health.Status}}', id);
+        return h === 'healthy' || h === 'unhealthy' ? h : undefined;
+      });
+      assert.equal(health, 'healthy', await docker('logs', '--tail', '20', id).catch(() => ''));
+      await docker('stop', '-t', '20', id);
+      const exitCode = await docker('inspect', '-f', '{{.State.ExitCode}}', id);
+      assert.equal(exitCode, '0', `exit code after SIGTERM\n${await docker('logs', '--tail', '20', id).catch(() => '')}`);
+    } finally {
+      await docker('rm', '-f', '-v', id).catch(() => undefined);
+    }
   });
 });
