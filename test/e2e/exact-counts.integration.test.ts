@@ -5,7 +5,6 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { INFLUX_V1_URL, VICTORIA_URL, requireDocker, requireInfluxV1, requireVictoria } from '../support/services.js';
-import { waitFor } from '../support/docker.js';
 import { DaemonProcess, TestRun } from './harness.js';
 import {
   CONTAINER_MEASUREMENTS,
@@ -15,9 +14,8 @@ import {
   influxPoints,
   influxQuery,
   victoriaDelete,
-  victoriaCount,
-  victoriaExport,
   victoriaPoints,
+  victoriaTickTimes,
   type PointsByContainer,
 } from './readback.js';
 
@@ -60,13 +58,7 @@ describe('e2e: exact counts on VictoriaMetrics and InfluxDB 1.6.7', () => {
     assert.ok(ticks >= 20 && ticks <= 30, `ticks ${ticks}`);
 
     // The tick timestamps: one per tick, whole seconds, consecutive (no tick lost or skipped).
-    // VictoriaMetrics makes samples searchable about a second after it acknowledged them.
-    const hostCpuSelector = `{__name__="host_cpu_usage_total",host="${run.host}"}`;
-    await waitFor(`${ticks} host_cpu points in VictoriaMetrics`, 10_000, async () => (await victoriaCount(VICTORIA_URL, hostCpuSelector)) >= ticks || undefined);
-    await new Promise((r) => setTimeout(r, 1500)); // and anything later (a duplicate) too
-    const hostCpu = await victoriaExport(VICTORIA_URL, hostCpuSelector);
-    assert.equal(hostCpu.length, 1);
-    const tickTimes = hostCpu[0].timestamps;
+    const tickTimes = await victoriaTickTimes(VICTORIA_URL, run.host, ticks);
     assert.equal(tickTimes.length, ticks, 'one host_cpu point per tick');
     assert.deepEqual(duplicates(tickTimes), []);
     for (const t of tickTimes) assert.equal(t % 1000, 0, `timestamp ${t} is not a whole second`);

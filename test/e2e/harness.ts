@@ -192,7 +192,7 @@ export class DaemonProcess {
     const t0 = Date.now();
     this.signal('SIGTERM');
     let timer: NodeJS.Timeout | undefined;
-    const exit = await Promise.race([this.exited, new Promise<undefined>((r) => (timer = setTimeout(r, timeoutMs)))]);
+    const exit = await Promise.race([this.exited, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), timeoutMs)))]);
     clearTimeout(timer);
     if (!exit) {
       this.proc.kill('SIGKILL');

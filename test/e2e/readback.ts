@@ -49,6 +49,24 @@ export async function victoriaCount(url: string, selector: string): Promise<numb
   return (await victoriaExport(url, selector)).reduce((n, s) => n + s.values.length, 0);
 }
 
+/**
+ * The tick timestamps of `host` (its host_cpu points, one per tick), once VictoriaMetrics shows at
+ * least `ticks` of them: it makes samples searchable a moment after it acknowledged them, and
+ * after a restart it takes a few seconds more. A short pause after that lets a late duplicate show.
+ */
+export async function victoriaTickTimes(url: string, host: string, ticks: number, timeoutMs = 20_000): Promise<number[]> {
+  const selector = `{__name__="host_cpu_usage_total",host="${host}"}`;
+  const deadline = Date.now() + timeoutMs;
+  while ((await victoriaCount(url, selector)) < ticks) {
+    if (Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await new Promise((r) => setTimeout(r, 1500));
+  const series = await victoriaExport(url, selector);
+  if (series.length !== 1) throw new Error(`expected one host_cpu series for host ${host}, got ${series.length}`);
+  return series[0].timestamps;
+}
+
 /** Removes a test run's series from a shared VictoriaMetrics. */
 export async function victoriaDelete(url: string, selector: string): Promise<void> {
   await httpGet(`${url}/api/v1/admin/tsdb/delete_series`, `match[]=${encodeURIComponent(selector)}`);
