@@ -3,8 +3,36 @@
 // the first primes the baselines, the second, `gapMs` later, is the one written.
 import type { Config } from '../config/schema.js';
 import { defaultOutput } from '../config/outputs.js';
-import { logger } from '../log.js';
+import { logger, type Logger } from '../log.js';
 import { Pipeline } from './pipeline.js';
+
+/**
+ * Holds discovery's log lines until the first list is done: when dockerd cannot be reached they
+ * would say "retrying in the background", which a one-shot command does not do, next to its own
+ * one-line error. When it can, they are written as usual.
+ */
+function heldDiscoveryLog(base: Logger): { log: Logger; release(): void; discard(): void } {
+  let held: (() => void)[] | undefined = [];
+  const holding = (target: Logger): Logger => {
+    const at = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) => {
+      if (held) held.push(() => target[level](msg, fields));
+      else target[level](msg, fields);
+    };
+    return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: (name) => holding(target.child(name)) };
+  };
+  const log: Logger = { ...base, child: (name) => (name === 'discovery' ? holding(base.child(name)) : base.child(name)) };
+  return {
+    log,
+    release() {
+      const lines = held ?? [];
+      held = undefined;
+      for (const write of lines) write();
+    },
+    discard() {
+      held = undefined;
+    },
+  };
+}
 
 export interface OnceOptions {
   gapMs: number;
@@ -12,19 +40,21 @@ export interface OnceOptions {
 }
 
 export async function runOnce(config: Config, options: OnceOptions): Promise<number> {
-  const log = logger('once');
+  const discovery = heldDiscoveryLog(logger('once'));
   const outputs = config.outputs.length > 0 ? config.outputs : [defaultOutput('stdout')];
   // Self-metrics describe a running daemon; a single sample has none worth shipping.
-  const pipeline = new Pipeline({ ...config, self_metrics: { enabled: false } }, log, outputs);
+  const pipeline = new Pipeline({ ...config, self_metrics: { enabled: false } }, discovery.log, outputs);
   const reached = await pipeline.registry.refresh();
   if (!reached) {
+    discovery.discard();
     options.io.stderr(
-      `cgflux: cannot reach dockerd at ${config.docker.socket}: ${pipeline.registry.connectionProblem() ?? 'unknown error'}\n` +
-        '(set docker.socket in the configuration, CGFLUX_DOCKER_SOCKET or --docker-socket to where the Docker socket is)\n',
+      `cgflux: cannot reach dockerd at ${config.docker.socket}: ${pipeline.registry.connectionProblem() ?? 'unknown error'}; ` +
+        'set docker.socket in the configuration, CGFLUX_DOCKER_SOCKET or --docker-socket to where the Docker socket is\n',
     );
     await pipeline.close(Date.now());
     return 1;
   }
+  discovery.release();
   if (options.gapMs > 0) {
     pipeline.gather();
     await new Promise((r) => setTimeout(r, options.gapMs));
