@@ -152,7 +152,8 @@ export class Sampler {
       this.droppedVanished++;
       return undefined;
     }
-    const cgroup = container.cgroup ?? NO_CGROUP;
+    // Without a process (created, exited) Docker has removed the cgroup: only status applies.
+    const cgroup = container.pid > 0 && container.cgroup ? container.cgroup : NO_CGROUP;
     const rows: Row[] = [];
     tracked.failedPath = undefined;
     for (let i = 0; i < this.collectors.length; i++) {

@@ -172,13 +172,16 @@ describe('Sampler.gather', () => {
   test('bad input never throws: no cgroup, junk dirs, duplicates, holes in the list', () => {
     const { sampler } = setup(V1_ROOT, MINE);
     const noCgroup = containerInfo(V1_ID, { pid: 0, state: 'exited' });
-    const junk = containerInfo(V1_OLD_ID, { pid: 0, cgroup: { version: 2, driver: 'unknown', dirs: { unified: '/nonexistent/cgroup' } } });
-    const list = [noCgroup, noCgroup, junk, undefined as unknown as ContainerInfo, {} as ContainerInfo];
+    const junk = containerInfo(V1_OLD_ID, { pid: 4100, cgroup: { version: 2, driver: 'unknown', dirs: { unified: '/nonexistent/cgroup' } } });
+    const stopped = containerInfo(V2_ID, { pid: 0, state: 'exited', cgroup: v2CgroupfsPaths(V2_ROOT) });
+    const list = [noCgroup, noCgroup, junk, undefined as unknown as ContainerInfo, {} as ContainerInfo, stopped];
     const samples = sampler.gather(list);
-    // The exited container ships its status; the one pointing nowhere is dropped as vanished.
+    // Exited containers ship their status only (no process, no cgroup to read, even a stale one);
+    // the one whose cgroup points nowhere is dropped as vanished.
     assert.deepEqual(samples.map((s) => [s.container?.id ?? null, measurements(s.rows)]), [
       [null, ['host_cpu', 'host_mem']],
       [V1_ID, ['docker_container_status']],
+      [V2_ID, ['docker_container_status']],
     ]);
   });
 });
