@@ -53,7 +53,7 @@ async function main(): Promise<number> {
   const config = benchConfig();
 
   const real: RealResult | undefined = await stage('real', errors, () =>
-    runRealStage(config, { containers: 50, ticks: quick ? 40 : 200, perCollectorTicks: quick ? 20 : 60, statsRounds: quick ? 3 : 10, idleMs: quick ? 2000 : 5000, dockerSocket: config.docker.socket }, log),
+    runRealStage(config, { containers: 50, ticks: quick ? 40 : 200, perCollectorTicks: quick ? 20 : 60, statsRounds: quick ? 3 : 10, idleMs: quick ? 1000 : 2000, dockerSocket: config.docker.socket }, log),
   );
   const synthetic: SyntheticStageResult | undefined = await stage('synthetic', errors, () =>
     runSyntheticStage({ sizes: [1000, 5000], layouts: ['v1', 'v2'], ticks: quick ? 10 : 100, starvedTicks: quick ? 5 : 30, warmup: 3, timeoutMs: 240_000 }, log),
@@ -115,6 +115,7 @@ async function main(): Promise<number> {
     rows.push(['real ×50: cgflux CPU / container-sample', `${num(real.us_per_container_sample)} µs`]);
     rows.push(['real ×50: raw-read floor', `${num(real.floor_us_per_container_sample)} µs (${num(real.files_per_container, 1)} files)`]);
     rows.push(['real ×50: Docker stats API (dockerd+containerd+shims)', `${num(real.stats_api_us_per_container_sample, 0)} µs`]);
+    rows.push(['  of which the 50 containers\' shims', `${num(real.stats_api_shims_us_per_container_sample, 0)} µs`]);
     rows.push(['real ×50: stats API client (this process)', `${num(real.stats_api_client_us_per_container_sample, 0)} µs`]);
     rows.push(['  of which sampler.gather / encode', `${num(real.gather_us_per_container_sample)} / ${num(real.encode_us_per_container_sample)} µs`]);
     for (const c of real.per_collector) {

@@ -46,7 +46,7 @@ function atLeast(name: string, meaning: string, value: number | undefined, limit
     meaning,
     limit: `≥ ${fmt(limit)}${unit}`,
     measured: `${fmt(value)}${unit}`,
-    margin: pass ? `${fmt(value / limit, 2)}× the minimum` : `${fmt((limit / value - 1) * 100, 0)}% short`,
+    margin: pass ? `${fmt(value / limit, 2)}× the minimum` : value > 0 ? `${fmt((1 - value / limit) * 100, 0)}% short` : 'nothing measured',
     pass,
   };
 }

@@ -13,13 +13,30 @@ export interface DaemonProcess {
   comm: string;
 }
 
-export function dockerProcesses(procRoot = '/proc'): DaemonProcess[] {
+/** A shim serves one container: its command line names it (`containerd-shim-runc-v2 -namespace moby -id <id> …`). */
+function shimContainerId(procRoot: string, pid: string): string | undefined {
+  const args = readFileSync(`${procRoot}/${pid}/cmdline`, 'latin1').split('\0');
+  const at = args.indexOf('-id');
+  return at >= 0 ? args[at + 1] : undefined;
+}
+
+/**
+ * dockerd, containerd, and the shims of `containerIds` only: other containers' shims on a shared
+ * machine do not serve these calls and would only add noise.
+ */
+export function dockerProcesses(containerIds: readonly string[], procRoot = '/proc'): DaemonProcess[] {
+  const ours = new Set(containerIds);
   const found: DaemonProcess[] = [];
   for (const entry of readdirSync(procRoot)) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const comm = readFileSync(`${procRoot}/${entry}/comm`, 'latin1').trim();
-      if (DOCKER_COMMS.has(comm)) found.push({ pid: Number(entry), comm });
+      if (!DOCKER_COMMS.has(comm)) continue;
+      if (comm.startsWith('containerd-shim')) {
+        const id = shimContainerId(procRoot, entry);
+        if (!id || !ours.has(id)) continue;
+      }
+      found.push({ pid: Number(entry), comm });
     } catch {
       /* exited while listing */
     }
@@ -45,6 +62,18 @@ export function totalTicks(processes: readonly DaemonProcess[], procRoot = '/pro
   let sum = 0;
   for (const p of processes) sum += processTicks(p.pid, procRoot);
   return sum;
+}
+
+/** Ticks of the shims and of the two daemons apart (the daemons are shared with anything else docker does). */
+export function splitTicks(processes: readonly DaemonProcess[], procRoot = '/proc'): { shims: number; daemons: number } {
+  let shims = 0;
+  let daemons = 0;
+  for (const p of processes) {
+    const t = processTicks(p.pid, procRoot);
+    if (p.comm.startsWith('containerd-shim')) shims += t;
+    else daemons += t;
+  }
+  return { shims, daemons };
 }
 
 export function ticksToMicros(ticks: number): number {

@@ -47,7 +47,7 @@ export async function runRealStage(config: Config, o: RealOptions, log: (msg: st
     log(`per-collector breakdown: ${o.perCollectorTicks} rounds each`);
     const perCollector = await measurePerCollector(config, containers, o.perCollectorTicks);
 
-    log(`Docker stats API: ${o.statsRounds} rounds of ${o.containers} concurrent calls (+${o.idleMs} ms idle baseline)`);
+    log(`Docker stats API: ${o.statsRounds} rounds of ${o.containers} concurrent calls, each after ${o.idleMs} ms idle`);
     const stats = await measureStatsApi(o.dockerSocket, ids, o.statsRounds, o.idleMs);
     const summary = summarizeStatsApi(stats);
     return {
