@@ -180,6 +180,41 @@ describe('sampler on real containers', { timeout: 120_000 }, () => {
     assert.deepEqual(rowOf(samples, id, 'docker_container_health').fields, { health_status: 'healthy', failing_streak: 0n });
   });
 
+  test('an OOM kill inside a running container: oom_kill and oom_events count it, fail_count grows', async () => {
+    // The subshell is killed by the OOM killer; the container's shell survives.
+    const id = await start({ flags: ['--memory', '16m'], script: '(x=$(head -c 64m /dev/zero | tr "\\0" a)); touch /tmp/done; sleep 600' });
+    const info = await realContainerInfo(id);
+    const { sampler } = newSampler();
+    await waitFor('the allocation to be killed', 20_000, () => docker('exec', id, 'test', '-f', '/tmp/done').then(() => true, () => undefined));
+    const fields = rowOf(sampler.gather([info]), id, 'docker_container_mem').fields;
+    assert.equal(fields.limit, 16n * 1024n * 1024n);
+    assert.ok((fields.oom_kill as bigint) >= 1n, `oom_kill ${fields.oom_kill}`);
+    assert.equal(fields.oom_events, fields.oom_kill);
+    assert.ok((fields.fail_count as bigint) > 0n, `fail_count ${fields.fail_count}`);
+    assert.ok((fields.max_usage as bigint) >= 15n * 1024n * 1024n, `max_usage ${fields.max_usage}`);
+  });
+
+  test('an exited container: status with exit code, finished_at and its lifetime as uptime, nothing else', async () => {
+    const id = await start({ script: 'sleep 1; exit 3' });
+    await waitFor('the container to exit', 20_000, async () => (await docker('inspect', '-f', '{{.State.Status}}', id)) === 'exited' || undefined);
+    const [inspect] = JSON.parse(await docker('inspect', id));
+    const info = await realContainerInfo(id).catch(() => undefined);
+    assert.equal(info, undefined, 'an exited container has no cgroup to resolve');
+    const { containerInfoFromInspect } = await import('../../src/discovery/inspect-mapper.js');
+    const exited = containerInfoFromInspect(inspect);
+    const { sampler } = newSampler();
+    const samples = sampler.gather([exited]);
+    assert.deepEqual(samples.find((s) => s.container?.id === id)?.rows.map((r) => r.measurement), ['docker_container_status']);
+    const status = rowOf(samples, id, 'docker_container_status').fields;
+    const started = Date.parse(inspect.State.StartedAt);
+    const finished = Date.parse(inspect.State.FinishedAt);
+    assert.deepEqual(status, {
+      oomkilled: false, pid: 0n, exitcode: 3n, restart_count: 0n,
+      started_at: BigInt(started) * 1_000_000n, finished_at: BigInt(finished) * 1_000_000n, uptime_ns: BigInt(finished - started) * 1_000_000n,
+    });
+    assert.ok(finished - started >= 1000, `lived ${finished - started} ms`);
+  });
+
   test('a container removed between two ticks is dropped whole, counted, and its descriptors closed', async () => {
     const id = await start({});
     const info = await realContainerInfo(id);
