@@ -11,6 +11,10 @@ export async function docker(...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
+/** This test process's value of TEST_LABEL: cleanup removes only what this process started, so
+ *  test files running side by side (or several engineers' runs) never remove each other's containers. */
+export const TEST_RUN = String(process.pid);
+
 export interface StartOptions {
   name?: string;
   labels?: Record<string, string>;
@@ -22,7 +26,7 @@ export interface StartOptions {
 
 /** Starts a detached busybox container with no network; returns its full id. */
 export async function startContainer(opts: StartOptions = {}): Promise<string> {
-  const args = ['run', '-d', '--network', 'none', '--label', `${TEST_LABEL}=1`];
+  const args = ['run', '-d', '--network', 'none', '--label', `${TEST_LABEL}=${TEST_RUN}`];
   if (opts.name) args.push('--name', opts.name);
   for (const [k, v] of Object.entries(opts.labels ?? {})) args.push('--label', `${k}=${v}`);
   args.push(...(opts.flags ?? []), TEST_IMAGE, 'sh', '-c', opts.script ?? 'sleep 600');
@@ -33,9 +37,9 @@ export async function removeContainer(id: string): Promise<void> {
   await docker('rm', '-f', id).catch(() => undefined);
 }
 
-/** Removes every container any test started (by label), e.g. in an `after` hook. */
+/** Removes every container this test process started (by label), e.g. in an `after` hook. */
 export async function removeTestContainers(): Promise<void> {
-  const ids = (await docker('ps', '-aq', '--filter', `label=${TEST_LABEL}`)).split(/\s+/).filter(Boolean);
+  const ids = (await docker('ps', '-aq', '--filter', `label=${TEST_LABEL}=${TEST_RUN}`)).split(/\s+/).filter(Boolean);
   if (ids.length) await docker('rm', '-f', ...ids).catch(() => undefined);
 }
 
