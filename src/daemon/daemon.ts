@@ -55,42 +55,66 @@ export class Daemon {
       return;
     }
     this.log.info('reloading the configuration (spooled data is kept)');
-    // Rate baselines restart: percentages are absent for one tick after a reload.
-    await this.stopParts(Date.now() + Math.min(2000, next.shutdown.flush_timeout_ms), next.http.listen !== this.httpListen || !next.http.enabled);
+    const resume = { lastTickMs: this.lastTickMs, everyMs: this.config.interval.every_ms };
+    // The spool keeps what is not delivered, so a reload only waits (briefly) for outputs that are
+    // delivering; one that is failing would hold the ticks up for nothing.
+    await this.stopParts(Date.now() + Math.min(2000, next.shutdown.flush_timeout_ms), next.http.listen !== this.httpListen || !next.http.enabled, false);
     configureLogging({ level: next.log.level, format: next.log.format });
     this.config = next;
     this.build(next);
-    await this.startParts();
+    await this.startParts(next.interval.every_ms !== null && next.interval.every_ms === resume.everyMs ? resume : undefined);
     this.log.info('configuration reloaded', { interval: this.scheduler.describe(), outputs: next.outputs.map((o) => o.name).join(', ') });
   }
 
   private build(config: Config): void {
     this.pipeline = new Pipeline(config, this.log);
     this.scheduler = new Scheduler({ interval: config.interval, log: this.log.child('scheduler'), metrics: this.pipeline.metrics });
-    this.scheduler.onTick((tick) => {
-      this.pipeline.tick(tick.scheduledMs);
-      this.ticks++;
-      this.lastTickMs = tick.scheduledMs;
-      this.ready = true;
-    });
+    this.scheduler.onTick((tick) => this.tick(tick.scheduledMs));
   }
 
-  private async startParts(): Promise<void> {
+  private tick(scheduledMs: number): void {
+    this.pipeline.tick(scheduledMs);
+    this.ticks++;
+    this.lastTickMs = scheduledMs;
+    this.ready = true;
+  }
+
+  /**
+   * `resume`: the previous pipeline's last tick, on a reload that keeps the interval. The slot
+   * that passed while the pipelines were swapped is taken at once (late, like any late tick), so
+   * a reload costs no point; older slots (a reload that took more than an interval) are gone.
+   */
+  private async startParts(resume?: { lastTickMs: number | null; everyMs: number | null }): Promise<void> {
     const config = this.config;
     await this.pipeline.registry.start();
-    // A first read gives the rate baselines, so the first shipped tick already has percentages.
-    this.pipeline.gather();
     if (config.http.enabled && !this.http) {
       this.http = new HttpServer({ listen: config.http.listen, health: () => this.health(), metrics: () => this.pipeline.metrics.renderPrometheus(), log: this.log.child('http') });
       await this.http.start();
       this.httpListen = config.http.listen;
     }
+    const missed = this.missedSlot(resume);
+    if (missed === undefined) {
+      // A first read gives the rate baselines, so the first shipped tick already has percentages.
+      this.pipeline.gather();
+    } else {
+      // The catch-up tick is the new pipeline's first read: it has no percentages, the next has.
+      this.tick(missed.slotMs);
+      if (missed.lost > 0) this.log.warn(`the reload took longer than the interval: ${missed.lost} ticks were not taken`);
+    }
     this.status = startStatusLine({ intervalMs: config.log.status_interval_ms, snapshot: () => this.statusSnapshot(), write: (line) => this.log.info(line) });
     this.scheduler.start();
   }
 
-  /** Returns the points left in the spools. */
-  private async stopParts(deadlineMs: number, stopHttp: boolean): Promise<number> {
+  /** The latest slot that passed since the last tick (and how many before it are lost), if any. */
+  private missedSlot(resume?: { lastTickMs: number | null; everyMs: number | null }): { slotMs: number; lost: number } | undefined {
+    if (!resume || resume.lastTickMs === null || resume.everyMs === null) return undefined;
+    const latest = Math.floor(Date.now() / resume.everyMs) * resume.everyMs;
+    if (latest <= resume.lastTickMs) return undefined;
+    return { slotMs: latest, lost: (latest - resume.lastTickMs) / resume.everyMs - 1 };
+  }
+
+  /** Returns the points left in the spools. `waitForFailing`: flush outputs that are failing too. */
+  private async stopParts(deadlineMs: number, stopHttp: boolean, waitForFailing = true): Promise<number> {
     this.status?.stop();
     await this.scheduler.stop();
     if (stopHttp && this.http) {
@@ -98,7 +122,7 @@ export class Daemon {
       this.http = undefined;
       this.httpListen = undefined;
     }
-    return this.pipeline.close(deadlineMs);
+    return this.pipeline.close(deadlineMs, waitForFailing);
   }
 
   private health(): HealthSnapshot {

@@ -85,14 +85,23 @@ export class Pipeline {
     return points;
   }
 
-  /** Delivers what can be delivered before the deadline, then releases everything. Returns points left spooled. */
-  async close(deadlineMs: number): Promise<number> {
+  /**
+   * Delivers what can be delivered before the deadline, then releases everything. Returns points
+   * left spooled. `waitForFailing` false: an output whose last attempt failed is not waited for.
+   */
+  async close(deadlineMs: number, waitForFailing = true): Promise<number> {
     await this.registry.stop();
     this.sampler.close();
-    await Promise.all(this.outputs.map((o) => o.flush(deadlineMs)));
+    await Promise.all(this.outputs.map((o) => o.flush(waitForFailing || !isFailing(o) ? deadlineMs : Date.now())));
     let left = 0;
     for (const o of this.outputs) left += o.stats().spoolPoints;
     await Promise.all(this.outputs.map((o) => o.close()));
     return left;
   }
+}
+
+/** The output's last attempt failed (nothing acknowledged since): its delivery waits for the server. */
+function isFailing(output: Output): boolean {
+  const { lastError, lastSuccessMs } = output.stats();
+  return lastError !== null && (lastSuccessMs === null || lastError.atMs > lastSuccessMs);
 }
