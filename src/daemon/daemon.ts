@@ -88,9 +88,16 @@ export class Daemon {
     const config = this.config;
     await this.pipeline.registry.start();
     if (config.http.enabled && !this.http) {
-      this.http = new HttpServer({ listen: config.http.listen, health: () => this.health(), metrics: () => this.pipeline.metrics.renderPrometheus(), log: this.log.child('http') });
-      await this.http.start();
-      this.httpListen = config.http.listen;
+      const http = new HttpServer({ listen: config.http.listen, health: () => this.health(), metrics: () => this.pipeline.metrics.renderPrometheus(), log: this.log.child('http') });
+      try {
+        await http.start();
+        this.http = http;
+        this.httpListen = config.http.listen;
+      } catch (err) {
+        // At start this is fatal (the caller says why); on a reload, sampling must go on.
+        if (!resume) throw err;
+        this.log.error(`${(err as Error).message}; /healthz and /metrics are off until a reload fixes it, sampling goes on`);
+      }
     }
     const missed = this.missedSlot(resume);
     if (missed === undefined) {
