@@ -2,7 +2,8 @@
 // Runs node's test runner on every *.test.ts below the given folders, through tsx.
 // Node 20's --test does not expand globs and does not look for .ts files by itself.
 // Usage: node scripts/run-tests.mjs [folder|file ...] [--exclude SUBSTRING ...]
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -35,9 +36,31 @@ if (selected.length === 0) {
   console.error(`no test files under ${roots.join(', ')}`);
   process.exit(1);
 }
+// Human output on stdout (spec), and TAP to a file for the closing summary line.
+const tapDir = mkdtempSync(join(tmpdir(), 'cgflux-tests-'));
+const tapFile = join(tapDir, 'results.tap');
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...selected],
+  [
+    '--import', 'tsx', '--test', '--test-concurrency=1',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+    ...selected,
+  ],
   { stdio: 'inherit' },
 );
+let tap = '';
+try {
+  tap = readFileSync(tapFile, 'utf8');
+} catch {
+  /* the runner died before writing it */
+}
+rmSync(tapDir, { recursive: true, force: true });
+const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 'NaN');
+const [pass, fail, skipped, todo, cancelled] = ['pass', 'fail', 'skipped', 'todo', 'cancelled'].map(count);
+if (Number.isNaN(pass)) {
+  console.log(`tests: the test runner ended without a summary (exit ${result.status ?? result.signal})`);
+  process.exit(result.status || 1);
+}
+console.log(`tests: ${pass} passed, ${fail + cancelled} failed, ${skipped + todo} skipped`);
 process.exit(result.status ?? 1);
