@@ -15,8 +15,27 @@ async function docker(...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes this run's containers, and those a crashed earlier run left (their label names a pid
+ * that is gone). Containers of another benchmark running at the same time are left alone.
+ */
 export async function removeBenchContainers(): Promise<void> {
-  const ids = (await docker('ps', '-aq', '--filter', `label=${BENCH_LABEL}`)).split(/\s+/).filter(Boolean);
+  const listing = await docker('ps', '-a', '--filter', `label=${BENCH_LABEL}`, '--format', `{{.ID}} {{.Label "${BENCH_LABEL}"}}`);
+  const ids: string[] = [];
+  for (const line of listing.split('\n').filter(Boolean)) {
+    const [id, owner] = line.split(' ');
+    const pid = Number(owner);
+    if (pid === process.pid || !Number.isInteger(pid) || pid <= 0 || !alive(pid)) ids.push(id);
+  }
   if (ids.length) await docker('rm', '-f', ...ids);
 }
 
@@ -29,13 +48,19 @@ export async function startBenchContainers(count: number): Promise<string[]> {
     const n = Math.min(batch, count - i);
     const started = await Promise.all(
       Array.from({ length: n }, (_, k) =>
-        docker('run', '-d', '--network', 'none', '--label', `${BENCH_LABEL}=1`, '--name', `cgflux-bench-${process.pid}-${i + k}`,
+        docker('run', '-d', '--network', 'none', '--label', `${BENCH_LABEL}=${process.pid}`, '--name', `cgflux-bench-${process.pid}-${i + k}`,
           BENCH_IMAGE, 'sh', '-c', 'sleep 3600'),
       ),
     );
     ids.push(...started);
   }
   return ids;
+}
+
+/** How many of this run's containers are still running (another process may have removed some). */
+export async function runningBenchContainers(): Promise<number> {
+  const ids = await docker('ps', '-q', '--filter', `label=${BENCH_LABEL}=${process.pid}`, '--filter', 'status=running');
+  return ids.split(/\s+/).filter(Boolean).length;
 }
 
 /** ContainerInfos with resolved cgroup dirs, as discovery would hand them to the sampler. */

@@ -16,7 +16,13 @@ function statsOnce(socketPath: string, agent: Agent, id: string): Promise<void> 
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         if (res.statusCode !== 200) return reject(new Error(`stats of ${id.slice(0, 12)}: HTTP ${res.statusCode}`));
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { cpu_stats?: unknown };
+        let body: { cpu_stats?: unknown };
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
+        } catch {
+          // dockerd ends the answer empty when the container went away during the call.
+          return reject(new Error(`stats of ${id.slice(0, 12)}: empty or cut answer (was the container removed during the run?)`));
+        }
         if (!body.cpu_stats) return reject(new Error(`stats of ${id.slice(0, 12)}: no cpu_stats in the answer`));
         resolve();
       });

@@ -4,7 +4,7 @@
 import type { Config } from '../../src/config/schema.js';
 import { createPipeline } from '../lib/cgflux.js';
 import { median } from '../lib/stats.js';
-import { inspectContainers, removeBenchContainers, startBenchContainers } from '../real/containers.js';
+import { inspectContainers, removeBenchContainers, runningBenchContainers, startBenchContainers } from '../real/containers.js';
 import { measureCost, type CostResult } from '../real/cgflux-cost.js';
 import { measureStatsApi, summarizeStatsApi } from '../real/stats-api.js';
 import { measurePerCollector, type CollectorCost } from '../real/per-collector.js';
@@ -50,6 +50,8 @@ export async function runRealStage(config: Config, o: RealOptions, log: (msg: st
     log(`Docker stats API: ${o.statsRounds} rounds of ${o.containers} concurrent calls, each after ${o.idleMs} ms idle`);
     const stats = await measureStatsApi(o.dockerSocket, ids, o.statsRounds, o.idleMs);
     const summary = summarizeStatsApi(stats);
+    const running = await runningBenchContainers();
+    if (running !== o.containers) throw new Error(`only ${running} of the ${o.containers} benchmark containers still run: something removed them during the measurement`);
     return {
       containers: o.containers,
       ...cost,
