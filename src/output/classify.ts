@@ -28,6 +28,29 @@ function serverSays(err: HttpError): string {
   return `HTTP ${err.statusCode}${err.statusMessage ? ' ' + err.statusMessage : ''}${text ? ': ' + text : ''}`;
 }
 
+/**
+ * What InfluxDB (1.x, 2.x, 3.x) says when it refuses particular lines of a body. A 400 without any
+ * of these (a proxy answering 400 to everything, InfluxDB 2's "invalid precision", a bad org) is
+ * about the request, not the lines: bisecting it would drop every line of a good batch.
+ */
+const LINE_LEVEL_MARKERS = [
+  'partial write',
+  'parse',
+  'parsing',
+  'field type conflict',
+  'invalid field',
+  'beyond retention policy',
+  'bad timestamp',
+  'line protocol',
+  'max-values-per-tag',
+  'max-series-per-database',
+];
+
+export function namesLines(serverMessage: string): boolean {
+  const text = serverMessage.toLowerCase();
+  return LINE_LEVEL_MARKERS.some((m) => text.includes(m));
+}
+
 export interface ClassifyContext {
   /** Whether the answer means a missing bucket/database/retention policy, in words; else undefined. */
   notFound: (serverMessage: string, status: number) => string | undefined;
@@ -40,7 +63,10 @@ export function classifyError(err: unknown, ctx: ClassifyContext): SendOutcome {
   if (err instanceof HttpError) {
     const s = err.statusCode;
     const message = serverSays(err);
-    if (s === 400 || s === 422) return { kind: 'rejected', message };
+    if (s === 400 || s === 422) {
+      if (namesLines(message)) return { kind: 'rejected', message };
+      return { kind: 'other', message: `${message} (the answer names no line: the server or a proxy refuses the request itself, e.g. a wrong org, bucket or precision)` };
+    }
     if (s === 413) return { kind: 'too_large', message };
     if (s === 401 || s === 403) return { kind: 'auth', message: `${message} (check the token / username and password)` };
     const missing = ctx.notFound(message, s);

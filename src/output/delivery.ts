@@ -3,6 +3,8 @@
 // rejected for good.
 //   network error, timeout, 5xx, 429, 408 → retry with backoff + full jitter, Retry-After honoured
 //   413 → split in halves; 400/422 → bisect down to the bad lines, drop only those (counted)
+//   400/422 for EVERY line of a batch (> 1 line) → not bad lines but a refused request: keep the
+//     batch, log loudly, retry it whole every retry.max_ms (no further bisection)
 //   401/403, missing bucket/database, other 4xx → keep the data, retry every retry.max_ms, log once
 import type { RetryConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
@@ -81,13 +83,15 @@ export class DeliveryLoop {
 
   /** True when every line was delivered or rejected for good; false when stopped midway or given up. */
   private async deliver(entry: SpoolEntry, lines: string[]): Promise<boolean> {
-    const todo: string[][] = [lines]; // a stack: the last element is sent next
-    const rejected: { line: string; why: string }[] = [];
+    let todo: string[][] = [lines]; // a stack: the last element is sent next
+    let rejected: { line: string; why: string }[] = [];
     let attempt = 0;
+    /** Every line was rejected once: the server refuses the request, so no line is dropped now. */
+    let refusesEverything = false;
     while (todo.length > 0) {
       if (this.stopped) return false;
       const chunk = todo[todo.length - 1];
-      const outcome = await this.sender.send(chunk.join('\n'));
+      let outcome = await this.sender.send(chunk.join('\n'));
       this.counters.requests++;
       if (this.stopped && outcome.kind !== 'ok') return false;
       if (outcome.kind === 'ok') {
@@ -98,7 +102,8 @@ export class DeliveryLoop {
         attempt = 0;
         continue;
       }
-      if (outcome.kind === 'too_large' || outcome.kind === 'rejected') {
+      if (outcome.kind === 'rejected' && refusesEverything) outcome = refusedBatch(outcome.message, lines.length);
+      else if (outcome.kind === 'too_large' || outcome.kind === 'rejected') {
         this.counters.countError(outcome.kind, `${this.sender.target}: ${outcome.message}`);
         todo.pop();
         if (chunk.length === 1) rejected.push({ line: chunk[0], why: outcome.message });
@@ -106,7 +111,11 @@ export class DeliveryLoop {
           const mid = Math.ceil(chunk.length / 2);
           todo.push(chunk.slice(mid), chunk.slice(0, mid));
         }
-        continue;
+        if (outcome.kind === 'too_large' || rejected.length < lines.length || lines.length === 1) continue;
+        refusesEverything = true;
+        outcome = refusedBatch(rejected[0].why, lines.length);
+        rejected = [];
+        todo = [lines];
       }
       if (this.spool.isDetached(entry)) {
         // The spool overflowed and dropped this batch's segment while we were trying: give up.
@@ -114,7 +123,8 @@ export class DeliveryLoop {
         if (rejected.length > 0) this.reportRejected(rejected);
         return false;
       }
-      this.counters.pointsRetried += chunk.length;
+      if (outcome.kind === 'ok' || outcome.kind === 'too_large' || outcome.kind === 'rejected') continue; // narrowed above
+      this.counters.pointsRetried += todo[todo.length - 1].length;
       await this.fail(outcome, attempt++);
     }
     if (rejected.length > 0) this.reportRejected(rejected);
@@ -177,4 +187,11 @@ export class DeliveryLoop {
       if (wait !== undefined) this.sleepTimer = setTimeout(() => this.wake(), wait);
     });
   }
+}
+
+function refusedBatch(serverMessage: string, lines: number): SendOutcome & { kind: 'other' } {
+  return {
+    kind: 'other',
+    message: `every one of the ${lines} lines of a batch was rejected (${serverMessage}): that is a refused request, not bad lines (a proxy, a wrong precision or org?); none is dropped`,
+  };
 }
