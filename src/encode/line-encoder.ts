@@ -82,9 +82,12 @@ export class LineEncoder {
     for (const sample of samples) {
       const owner = this.ownerOf(sample.container, tick);
       for (const row of sample.rows) {
+        // '' when the measurement name escapes to nothing: such a line fails its whole batch.
+        const prefix = this.prefixOf(owner, row);
+        if (prefix === '') continue;
         const fields = this.encodeFields(row);
         if (fields === '') continue;
-        out.push(this.prefixOf(owner, row) + fields + owner.idField);
+        out.push(prefix + fields + owner.idField);
       }
     }
     if (tick % this.evictAfter === 0) this.evictStale(tick);
@@ -173,10 +176,13 @@ export class LineEncoder {
     const tags = new Map(owner.baseTags);
     if (row.tags) for (const k in row.tags) tags.set(k, row.tags[k]);
     let text = this.measurement(row.measurement);
+    if (text === '') return '';
     for (const k of [...tags.keys()].sort()) {
-      const v = tags.get(k);
-      // Line protocol has no empty tag keys or values: such a tag is left out (as Point does).
-      if (k && v) text += ',' + escapeTag(k) + '=' + escapeTag(v);
+      // Line protocol has no empty tag keys or values: such a tag is left out (as Point does),
+      // also when escaping empties it (a value of only backslashes).
+      const key = escapeTag(k);
+      const value = escapeTag(tags.get(k) ?? '');
+      if (key && value) text += ',' + key + '=' + value;
     }
     return text + ' ';
   }
@@ -204,10 +210,11 @@ export class LineEncoder {
     let text = '';
     const fields = row.fields;
     for (const name in fields) {
-      if (!name) continue;
+      const key = this.fieldKey(name);
+      if (key === '') continue; // empty, or only backslashes
       const value = encodeFieldValue(fields[name]);
       if (value === undefined) continue;
-      text += (text === '' ? '' : ',') + this.fieldKey(name) + '=' + value;
+      text += (text === '' ? '' : ',') + key + '=' + value;
     }
     return text;
   }
