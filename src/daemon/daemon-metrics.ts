@@ -1,13 +1,16 @@
 // The figures cgflux reports about itself (/metrics, the cgflux_internal measurement, the
-// status line), registered once against the live components: values are read at collect time,
-// so the hot path only bumps the few counters the tick owns.
+// status line), registered against the live components: values are read at collect time, so the
+// hot path only bumps the few counters the tick owns.
+// A reload replaces the components but keeps the registry: their families are registered again
+// against the new ones, and counters carry on from where the old ones stopped (CarriedCounters),
+// so a SIGHUP is not a counter reset and drop accounting stays exact across it.
 import type { Registry } from '../discovery/registry.js';
 import type { Output } from '../output/index.js';
 import type { ReadErrors } from '../sampler/read-errors.js';
 import type { Sampler } from '../sampler/sampler.js';
 import type { KeptFiles } from '../sampler/kept-files.js';
 import type { EventRecorder } from './event-rows.js';
-import { registerProcessMetrics, type Counter, type Gauge, type MetricsRegistry } from './self-metrics.js';
+import type { Counter, Gauge, Labels, MetricsRegistry } from './self-metrics.js';
 
 export interface TickMetrics {
   gatherSeconds: Gauge;
@@ -24,33 +27,94 @@ export interface MeteredParts {
   outputs: readonly Output[];
 }
 
-export function registerDaemonMetrics(m: MetricsRegistry, parts: MeteredParts): TickMetrics {
-  registerProcessMetrics(m);
-  const { registry, sampler, files, errors, events, outputs } = parts;
+function keyOf(name: string, labels: Labels): string {
+  return `${name}{${Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${labels[k]}`)
+    .join(',')}}`;
+}
 
-  m.gaugeFn('kept_open_files', 'cgroup and procfs files kept open between ticks.', () => files.openCount);
-  m.dynamic('counter', 'read_errors_total', 'Values that could not be read, by collector and reason (missing, unreadable, vanished, malformed, empty, pid_gone).', () =>
+/** Counter values of replaced components: what a new component counts is added to them. */
+export class CarriedCounters {
+  private readonly base = new Map<string, number>();
+  private live: (() => void)[] = [];
+
+  /** `fn` counted from zero by the current component → the counter's value since the daemon started. */
+  counter(name: string, labels: Labels, fn: () => number | undefined): () => number | undefined {
+    const key = keyOf(name, labels);
+    const total = (): number | undefined => {
+      const v = fn();
+      const b = this.base.get(key);
+      return v === undefined ? b : (b ?? 0) + v;
+    };
+    this.live.push(() => {
+      const v = total();
+      if (v !== undefined) this.base.set(key, v);
+    });
+    return total;
+  }
+
+  dynamic(name: string, fn: () => Iterable<{ labels: Labels; value: number }>): () => Iterable<{ labels: Labels; value: number }> {
+    const seen = new Map<string, Labels>();
+    const total = (): { labels: Labels; value: number }[] => {
+      const out = new Map<string, { labels: Labels; value: number }>();
+      for (const { labels, value } of fn()) {
+        const key = keyOf(name, labels);
+        seen.set(key, labels);
+        out.set(key, { labels, value: (this.base.get(key) ?? 0) + value });
+      }
+      // Label sets the current component has not seen (yet) keep their carried value.
+      for (const [key, labels] of seen) if (!out.has(key)) out.set(key, { labels, value: this.base.get(key) ?? 0 });
+      return [...out.values()];
+    };
+    this.live.push(() => {
+      for (const { labels, value } of total()) this.base.set(keyOf(name, labels), value);
+    });
+    return total;
+  }
+
+  /** The current components are being released: their last values become the base of the next. */
+  settle(): void {
+    for (const keep of this.live) keep();
+    this.live = [];
+  }
+}
+
+export function registerDaemonMetrics(m: MetricsRegistry, parts: MeteredParts, carry = new CarriedCounters()): TickMetrics {
+  const { registry, sampler, files, errors, events, outputs } = parts;
+  // Families read from components are registered afresh (a reload replaces the components).
+  const registered = new Set<string>();
+  const fresh = (name: string): string => {
+    if (!registered.has(name)) m.remove(name);
+    registered.add(name);
+    return name;
+  };
+  const counterFn = (name: string, help: string, fn: () => number | undefined, labels: Labels = {}): void =>
+    m.counterFn(fresh(name), help, carry.counter(name, labels, fn), labels);
+
+  m.gaugeFn(fresh('kept_open_files'), 'cgroup and procfs files kept open between ticks.', () => files.openCount);
+  m.dynamic('counter', fresh('read_errors_total'), 'Values that could not be read, by collector and reason (missing, unreadable, vanished, malformed, empty, pid_gone).', carry.dynamic('read_errors_total', () =>
     errors.entries().map(([collector, reason, value]) => ({ labels: { collector, reason }, value })),
-  );
-  m.counterFn('samples_dropped_vanished_total', 'Container samples dropped because the container vanished while it was read.', () => sampler.droppedVanished);
-  m.counterFn('docker_events_total', 'Container lifecycle events received from dockerd.', () => registry.stats().eventsSeen);
-  m.counterFn('docker_reconnects_total', 'Reconnections of the Docker events stream.', () => registry.stats().reconnects);
-  m.counterFn('docker_skipped_vanished_total', 'Containers skipped because their pid vanished before their cgroup was resolved.', () => registry.stats().skippedVanished);
-  m.gaugeFn('docker_connected', '1 while the Docker events stream is connected.', () => (registry.stats().connected ? 1 : 0));
-  m.counterFn('events_dropped_total', 'Lifecycle events dropped because too many were waiting for a tick.', () => events.dropped);
+  ));
+  counterFn('samples_dropped_vanished_total', 'Container samples dropped because the container vanished while it was read.', () => sampler.droppedVanished);
+  counterFn('docker_events_total', 'Container lifecycle events received from dockerd.', () => registry.stats().eventsSeen);
+  counterFn('docker_reconnects_total', 'Reconnections of the Docker events stream.', () => registry.stats().reconnects);
+  counterFn('docker_skipped_vanished_total', 'Containers skipped because their pid vanished before their cgroup was resolved.', () => registry.stats().skippedVanished);
+  m.gaugeFn(fresh('docker_connected'), '1 while the Docker events stream is connected.', () => (registry.stats().connected ? 1 : 0));
+  counterFn('events_dropped_total', 'Lifecycle events dropped because too many were waiting for a tick.', () => events.dropped);
 
   for (const out of outputs) {
     const labels = { output: out.name };
-    m.counterFn('points_written_total', 'Points the server acknowledged.', () => out.stats().pointsWritten, labels);
-    m.counterFn('points_retried_total', 'Points sent again after a failed attempt.', () => out.stats().pointsRetried, labels);
-    m.counterFn('write_requests_total', 'Write requests made.', () => out.stats().requests, labels);
+    counterFn('points_written_total', 'Points the server acknowledged.', () => out.stats().pointsWritten, labels);
+    counterFn('points_retried_total', 'Points sent again after a failed attempt.', () => out.stats().pointsRetried, labels);
+    counterFn('write_requests_total', 'Write requests made.', () => out.stats().requests, labels);
     for (const reason of ['rejected', 'spool_full', 'spool_unwritable'] as const) {
-      m.counterFn('points_dropped_total', 'Points lost, by reason: rejected by the server (400), dropped from a full spool, or a spool that could not be written.', () => out.stats().pointsDropped[reason] ?? 0, { ...labels, reason });
+      counterFn('points_dropped_total', 'Points lost, by reason: rejected by the server (400), dropped from a full spool, or a spool that could not be written.', () => out.stats().pointsDropped[reason] ?? 0, { ...labels, reason });
     }
-    m.gaugeFn('spool_bytes', 'Bytes waiting in the on-disk spool.', () => out.stats().spoolBytes, labels);
-    m.gaugeFn('spool_points', 'Points waiting in the spool.', () => out.stats().spoolPoints, labels);
-    m.counterFn('spool_corrupt_bytes_total', 'Bytes of torn or corrupt spool data cut off at start-up.', () => out.stats().spoolCorruptBytes, labels);
-    m.gaugeFn('last_success_timestamp_seconds', 'When the server last acknowledged a write (Unix time).', () => {
+    m.gaugeFn(fresh('spool_bytes'), 'Bytes waiting in the on-disk spool.', () => out.stats().spoolBytes, labels);
+    m.gaugeFn(fresh('spool_points'), 'Points waiting in the spool.', () => out.stats().spoolPoints, labels);
+    counterFn('spool_corrupt_bytes_total', 'Bytes of torn or corrupt spool data cut off at start-up.', () => out.stats().spoolCorruptBytes, labels);
+    m.gaugeFn(fresh('last_success_timestamp_seconds'), 'When the server last acknowledged a write (Unix time).', () => {
       const t = out.stats().lastSuccessMs;
       return t === null ? undefined : t / 1000;
     }, labels, { float: true });

@@ -5,9 +5,11 @@ import { ConfigError, loadConfig, type FlagValues } from '../config/load.js';
 import { formatIssue } from '../config/errors.js';
 import type { Config } from '../config/schema.js';
 import { configureLogging, logger, type Logger } from '../log.js';
+import { CarriedCounters } from './daemon-metrics.js';
 import { HttpServer, type HealthSnapshot } from './http-server.js';
-import { Pipeline } from './pipeline.js';
+import { Pipeline, type SharedMetrics } from './pipeline.js';
 import { Scheduler } from './scheduler.js';
+import { MetricsRegistry, registerProcessMetrics } from './self-metrics.js';
 import { installSignalHandlers } from './signals.js';
 import { startStatusLine, type StatusSnapshot } from './status-line.js';
 
@@ -22,8 +24,12 @@ export class Daemon {
   private ticks = 0;
   private ready = false;
   private readonly log: Logger = logger('daemon');
+  /** One registry for the daemon's life: a reload is not a counter reset. */
+  private readonly shared: SharedMetrics = { metrics: new MetricsRegistry(), carry: new CarriedCounters() };
 
-  constructor(private config: Config) {}
+  constructor(private config: Config) {
+    registerProcessMetrics(this.shared.metrics);
+  }
 
   async start(): Promise<void> {
     this.build(this.config);
@@ -61,14 +67,16 @@ export class Daemon {
     await this.stopParts(Date.now() + Math.min(2000, next.shutdown.flush_timeout_ms), next.http.listen !== this.httpListen || !next.http.enabled, false);
     configureLogging({ level: next.log.level, format: next.log.format });
     this.config = next;
+    // Synchronously with build(): no /metrics request sees the old counters twice.
+    this.shared.carry.settle();
     this.build(next);
     await this.startParts(next.interval.every_ms !== null && next.interval.every_ms === resume.everyMs ? resume : undefined);
     this.log.info('configuration reloaded', { interval: this.scheduler.describe(), outputs: next.outputs.map((o) => o.name).join(', ') });
   }
 
   private build(config: Config): void {
-    this.pipeline = new Pipeline(config, this.log);
-    this.scheduler = new Scheduler({ interval: config.interval, log: this.log.child('scheduler'), metrics: this.pipeline.metrics });
+    this.pipeline = new Pipeline(config, this.log, config.outputs, this.shared);
+    this.scheduler = new Scheduler({ interval: config.interval, log: this.log.child('scheduler'), metrics: this.shared.metrics });
     this.scheduler.onTick((tick) => this.tick(tick.scheduledMs));
   }
 
@@ -88,7 +96,7 @@ export class Daemon {
     const config = this.config;
     await this.pipeline.registry.start();
     if (config.http.enabled && !this.http) {
-      const http = new HttpServer({ listen: config.http.listen, health: () => this.health(), metrics: () => this.pipeline.metrics.renderPrometheus(), log: this.log.child('http') });
+      const http = new HttpServer({ listen: config.http.listen, health: () => this.health(), metrics: () => this.shared.metrics.renderPrometheus(), log: this.log.child('http') });
       try {
         await http.start();
         this.http = http;

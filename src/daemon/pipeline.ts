@@ -10,9 +10,15 @@ import { createOutput, type Output } from '../output/index.js';
 import { KeptFiles } from '../sampler/kept-files.js';
 import { ReadErrors } from '../sampler/read-errors.js';
 import { Sampler } from '../sampler/sampler.js';
-import { registerDaemonMetrics, type TickMetrics } from './daemon-metrics.js';
+import { CarriedCounters, registerDaemonMetrics, type TickMetrics } from './daemon-metrics.js';
 import { EventRecorder } from './event-rows.js';
-import { MetricsRegistry } from './self-metrics.js';
+import { MetricsRegistry, registerProcessMetrics } from './self-metrics.js';
+
+/** The daemon's registry, kept across reloads, and the counter values the replaced pipelines reached. */
+export interface SharedMetrics {
+  metrics: MetricsRegistry;
+  carry: CarriedCounters;
+}
 
 export class Pipeline {
   readonly errors = new ReadErrors();
@@ -21,7 +27,7 @@ export class Pipeline {
   readonly sampler: Sampler;
   readonly events: EventRecorder;
   readonly outputs: Output[];
-  readonly metrics = new MetricsRegistry();
+  readonly metrics: MetricsRegistry;
   readonly tickMetrics: TickMetrics;
   private readonly encoder: LineEncoder;
   /** Events have their own timestamps and come and go: their series cache is kept apart. */
@@ -32,7 +38,10 @@ export class Pipeline {
     readonly config: Config,
     private readonly log: Logger,
     outputs: readonly OutputConfig[] = config.outputs,
+    shared?: SharedMetrics,
   ) {
+    this.metrics = shared?.metrics ?? new MetricsRegistry();
+    if (!shared) registerProcessMetrics(this.metrics);
     this.registry = new Registry(config, { errors: this.errors, log: log.child('discovery') });
     this.sampler = new Sampler(config, this.files, this.errors);
     this.events = new EventRecorder(this.registry);
@@ -47,7 +56,7 @@ export class Pipeline {
       errors: this.errors,
       events: this.events,
       outputs: this.outputs,
-    });
+    }, shared?.carry);
   }
 
   /** Reads every container once; the samples are not sent (used to prime rate baselines). */
