@@ -39,10 +39,18 @@ describe('e2e: signals', () => {
     await d.until('4 ticks', 15_000, async () => (await d.metric('ticks_total')) >= 4);
 
     writeConfig(configFile, { ...config, tags: { global: { phase: 'two' } } });
+    const ticksBefore = await d.metric('ticks_total');
+    const writtenBefore = await d.metric('points_written_total', { output: 'vm' });
     const reloadAt = Date.now();
     d.signal('SIGHUP');
     await d.waitForLog(/configuration reloaded/, 10_000);
-    await d.until('4 ticks after the reload', 15_000, async () => (await d.metric('ticks_total')) >= 4);
+    // A reload is not a counter reset: the counters carry on from where they were.
+    assert.ok((await d.metric('ticks_total')) >= ticksBefore, 'ticks_total carries on');
+    assert.ok((await d.metric('points_written_total', { output: 'vm' })) >= writtenBefore, 'points_written_total carries on');
+    const exposed = (await d.metrics()).map((m) => `${m.name}${JSON.stringify(m.labels)}`);
+    assert.deepEqual(exposed.filter((k, i) => exposed.indexOf(k) !== i), [], 'each series once in /metrics after the reload');
+    assert.ok(exposed.length >= 25, `${exposed.length} series`);
+    await d.until('4 ticks after the reload', 15_000, async () => (await d.metric('ticks_total')) >= ticksBefore + 4);
 
     // Broken: an interval that is no duration, on line 1 column 11 of the file.
     const good = readFileSync(configFile, 'utf8');
