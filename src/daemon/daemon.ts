@@ -50,6 +50,11 @@ export class Daemon {
     this.log.info(left === 0 ? `${after}: every point was delivered` : `${after}: ${left} points stay in the spool and are sent at the next start`);
   }
 
+  /** After a failed start: releases whatever was started (docker stream, outputs), so the process can exit. */
+  async release(): Promise<void> {
+    await this.stopParts(Date.now(), true).catch(() => undefined);
+  }
+
   /** Loads the configuration again; on errors the running one stays. */
   async reload(load: () => Config): Promise<void> {
     let next: Config;
@@ -177,6 +182,8 @@ export async function runDaemon(config: Config, flags: FlagValues): Promise<numb
     await daemon.start();
   } catch (err) {
     log.error(`cannot start: ${(err as Error).message}`);
+    // Without this the open docker events stream kept the process alive: "cannot start", no exit.
+    await daemon.release();
     return 1;
   }
   return new Promise<number>((resolve) => {
