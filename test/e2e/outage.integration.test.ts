@@ -25,7 +25,7 @@ describe('e2e: a minute-long outage of the server', () => {
     await run.cleanup();
   });
 
-  test('every point produced while VictoriaMetrics was down arrives; healthz degraded → ok; spool grows, then drains', async () => {
+  test('every point produced while VictoriaMetrics was down arrives; healthz degraded → ok; spool grows, then drains', async (t) => {
     vm = await PrivateVictoria.create();
     const containers = await Promise.all([run.container('a'), run.container('b')]);
     const names = containers.map((c) => c.name).sort();
@@ -75,6 +75,7 @@ describe('e2e: a minute-long outage of the server', () => {
     assert.equal(d.logLines(/output: write failed/).length, 2, d.log);
     assert.equal(d.logLines(/output: writing again/).length, 1);
 
+    t.diagnostic(`${ticks} ticks; spool during the outage ${spoolBytes.join(' → ')} bytes, ${spooledPoints} points at its end`);
     const tickTimes = await victoriaTickTimes(vm.url, run.host, ticks);
     assert.equal(tickTimes.length, ticks);
     assert.equal(tickTimes.at(-1)! - tickTimes[0], (ticks - 1) * 1000, 'consecutive seconds');

@@ -34,7 +34,7 @@ describe('e2e: spool full', () => {
     await run.cleanup();
   });
 
-  test('max_size holds on disk; dropped points are counted, logged, and exactly the ones that never arrive', async () => {
+  test('max_size holds on disk; dropped points are counted, logged, and exactly the ones that never arrive', async (t) => {
     vm = await PrivateVictoria.create();
     await vm.stop();
     await Promise.all([run.container('a'), run.container('b'), run.container('c')]);
@@ -90,6 +90,7 @@ describe('e2e: spool full', () => {
     const lost = d.logLines(/WARN .*spool: full/).map((l) => Number(/points_lost=(\d+)/.exec(l)?.[1]));
     assert.ok(lost.every((n) => n > 0), d.logLines(/spool: full/).join('\n'));
     assert.equal(lost.reduce((a, b) => a + b, 0), dropped, d.logLines(/spool: full/).join('\n'));
+    t.diagnostic(`encoded ${encoded}, written ${written}, dropped (spool_full) ${dropped} in ${lost.length} warnings; largest spool dir ${maxOnDisk} bytes`);
     const stop = await d.stop();
     assert.equal(stop.code, 0, d.log);
   });
