@@ -1,5 +1,5 @@
-// The real containers of the benchmark: busybox, no network, labelled so that they can always be
-// found and removed (also after a crash: the next run removes leftovers of the label first).
+// The real containers of the benchmark: busybox, no network, labelled with the run's pid so that
+// they are always found and removed (a crashed run's leftovers by the next run).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { ContainerInfo } from '../../src/model.js';
