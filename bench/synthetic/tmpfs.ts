@@ -1,7 +1,7 @@
 // Where the synthetic tree lives: a private tmpfs mounted under /tmp/cgflux-bench (as root), so the
 // reads cost what an in-memory kernel file costs and nothing touches the disk; /dev/shm otherwise.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface BenchDir {
@@ -26,6 +26,11 @@ export function makeBenchDir(): BenchDir {
             execFileSync('umount', ['-l', mountPoint], { stdio: 'pipe' });
           }
           rmSync(mountPoint, { recursive: true, force: true });
+          try {
+            rmdirSync('/tmp/cgflux-bench'); // only when no other run is using it
+          } catch {
+            /* another run's mount is still there */
+          }
         },
       };
     } catch {
