@@ -23,6 +23,11 @@ export class Daemon {
   /** Ticks run since start, across reloads (the pipeline's ticks_total restarts with it). */
   private ticks = 0;
   private ready = false;
+  private stopping = false;
+  /** The reload in progress, which a stop waits for. */
+  private reloading: Promise<void> | undefined;
+  /** Points left spooled when a stop arrived during a reload that had closed the pipeline. */
+  private leftByReload: number | undefined;
   private readonly log: Logger = logger('daemon');
   /** One registry for the daemon's life: a reload is not a counter reset. */
   private readonly shared: SharedMetrics = { metrics: new MetricsRegistry(), carry: new CarriedCounters() };
@@ -45,7 +50,10 @@ export class Daemon {
   /** Stops ticking, flushes within the configured bound, releases everything. */
   async stop(reason: string): Promise<void> {
     this.log.info(`stopping (${reason}): flushing for at most ${this.config.shutdown.flush_timeout_ms / 1000} s`);
-    const left = await this.stopParts(Date.now() + this.config.shutdown.flush_timeout_ms, true);
+    this.stopping = true;
+    // A reload in progress finishes first; once it sees `stopping` it starts nothing new.
+    await this.reloading;
+    const left = this.leftByReload ?? (await this.stopParts(Date.now() + this.config.shutdown.flush_timeout_ms, true));
     const after = `stopped after ${this.ticks} ticks`;
     this.log.info(left === 0 ? `${after}: every point was delivered` : `${after}: ${left} points stay in the spool and are sent at the next start`);
   }
@@ -57,6 +65,16 @@ export class Daemon {
 
   /** Loads the configuration again; on errors the running one stays. */
   async reload(load: () => Config): Promise<void> {
+    const reloading = this.reloadNow(load);
+    this.reloading = reloading.catch(() => undefined);
+    try {
+      await reloading;
+    } finally {
+      this.reloading = undefined;
+    }
+  }
+
+  private async reloadNow(load: () => Config): Promise<void> {
     let next: Config;
     try {
       next = load();
@@ -69,7 +87,14 @@ export class Daemon {
     const resume = { lastTickMs: this.lastTickMs, everyMs: this.config.interval.every_ms };
     // The spool keeps what is not delivered, so a reload only waits (briefly) for outputs that are
     // delivering; one that is failing would hold the ticks up for nothing.
-    await this.stopParts(Date.now() + Math.min(2000, next.shutdown.flush_timeout_ms), next.http.listen !== this.httpListen || !next.http.enabled, false);
+    const left = await this.stopParts(Date.now() + Math.min(2000, next.shutdown.flush_timeout_ms), next.http.listen !== this.httpListen || !next.http.enabled, false);
+    if (this.stopping) {
+      // SIGTERM came while the old pipeline was closing: it stays closed, stop() reports.
+      this.leftByReload = left;
+      await this.http?.stop();
+      this.http = undefined;
+      return;
+    }
     configureLogging({ level: next.log.level, format: next.log.format });
     this.config = next;
     // Synchronously with build(): no /metrics request sees the old counters twice.
