@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { VICTORIA_URL, requireDocker, requireVictoria } from '../support/services.js';
-import { freePort } from '../support/servers.js';
+import { ScriptedServer, freePort } from '../support/servers.js';
 import { DaemonProcess, TestRun, sleep, writeConfig } from './harness.js';
 import { duplicates, victoriaDelete, victoriaExport, victoriaTickTimes } from './readback.js';
 
@@ -124,5 +124,31 @@ describe('e2e: signals', () => {
     const stopped = d.logLines(/stopped after \d+ ticks/)[0] ?? '';
     const left = Number(/: (\d+) points stay in the spool and are sent at the next start/.exec(stopped)?.[1]);
     assert.ok(left > 0, stopped);
+  });
+
+  test('SIGTERM while a reload waits for a slow server: the daemon still stops, exit 0, nothing left running', async () => {
+    const run = new TestRun('hupterm');
+    runs.push(run);
+    await run.container('a');
+    // Every write takes 1.5 s: a reload waits for the one in flight.
+    const slow = await ScriptedServer.start(() => ({ status: 204, delayMs: 1500 }));
+    try {
+      const configFile = join(run.dir, 'cgflux.yaml');
+      const config = await run.config([{ type: 'influxdb_v2', name: 'slow', url: slow.url, token: 'unused', org: 'o', bucket: 'b' }], {
+        shutdown: { flush_timeout: '3s' },
+      });
+      const d = await DaemonProcess.start(config, configFile);
+      daemons.push(d);
+      await d.until('a write in flight', 10_000, async () => slow.requests.length >= 1 && (await d.metric('spool_points', { output: 'slow' })) > 0);
+      d.signal('SIGHUP');
+      await d.waitForLog(/reloading the configuration/, 5000);
+      d.signal('SIGTERM');
+      const exit = await Promise.race([d.exited, sleep(12_000).then(() => undefined)]);
+      assert.ok(exit, `the daemon did not exit within 12 s of SIGTERM during a reload:\n${d.log}`);
+      assert.deepEqual(exit, { code: 0, signal: null }, d.log);
+      assert.match(d.log, /stopped after \d+ ticks/);
+    } finally {
+      await slow.close();
+    }
   });
 });
