@@ -108,6 +108,14 @@ describe('e2e: exact counts on VictoriaMetrics and InfluxDB 1.6.7', () => {
     check('VictoriaMetrics', await victoriaPoints(VICTORIA_URL, run.host));
     check('InfluxDB', await influxPoints(INFLUX_V1_URL, db, run.host));
     assert.ok(lateCount! >= 6 && lateCount! <= 10, `the late container was sampled ${lateCount} times`);
+    // Its lifecycle is on record too, each event with its own time and a human message.
+    const events = await influxQuery(INFLUX_V1_URL, `SELECT "message", "exit_code" FROM "docker_container_event" WHERE "host"='${run.host}' AND "container_name"='${late.name}' GROUP BY "action"`, db);
+    const byAction = new Map((events.results[0].series ?? []).map((s) => [s.tags!.action, s.values.map((v) => [v[1], v[2]])]));
+    assert.deepEqual(byAction.get('start'), [['started', null]], `events: ${JSON.stringify([...byAction])}`);
+    assert.deepEqual(byAction.get('die'), [['exited with code 137', 137]], `events: ${JSON.stringify([...byAction])}`);
+    assert.deepEqual(byAction.get('destroy'), [['removed', null]], `events: ${JSON.stringify([...byAction])}`);
+    const eventTimes = (events.results[0].series ?? []).flatMap((s) => s.values.map((v) => Number(v[0])));
+    assert.ok(eventTimes.every((e) => e >= lateCalled - 1000 && e <= rmReturned + 1000), 'events at their own times');
     t.diagnostic(`${ticks} ticks; 5 containers × ${CONTAINER_MEASUREMENTS.length} measurements × ${ticks} points on each server; the late one ${lateCount}`);
 
     // The same with InfluxQL count() per container, as an operator would ask it.
