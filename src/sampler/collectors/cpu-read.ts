@@ -7,7 +7,7 @@ import { parseLimit, parseSingleU64, parseU64List, type Limit } from '../parsers
 import { parseCpuMax } from '../parsers/cpu-max.js';
 import { countCpuList } from '../parsers/cpu-list.js';
 import { NS_PER_TICK } from '../parsers/proc-stat.js';
-import { filePaths, readFlatKeyed, readParsed } from './read-helpers.js';
+import { LIMITS_REFRESH_NS, filePaths, isDue, readFlatKeyed, readParsed } from './read-helpers.js';
 
 export const CPU_COLLECTOR = 'cpu';
 
@@ -76,14 +76,42 @@ export function readCpuV1(ctx: CollectorContext, cgroup: CgroupPaths, perCpu: bo
     }
     if (perCpu) r.perCpuNs = readParsed(ctx, CPU_COLLECTOR, p.perCpu, parseU64List);
   }
-  let quotaUs: bigint | undefined;
-  let periodUs: bigint | undefined;
   if (cpuDir) {
     const p = filePaths(ctx, 'v1cpu', cpuDir, V1_CPU);
     const stat = readFlatKeyed(ctx, CPU_COLLECTOR, p.stat, V1_CPU_STAT_KEYS);
     r.periods = stat?.nr_periods;
     r.throttledPeriods = stat?.nr_throttled;
     r.throttledNs = stat?.throttled_time;
+  }
+  const limits = cachedLimits(ctx) ?? storeLimits(ctx, readLimitsV1(ctx, cgroup, cpuDir));
+  r.limitCpus = limitCpus(limits.quotaUs, limits.periodUs, limits.cpusetCount, ctx.host.onlineCpus);
+  return r;
+}
+
+/** The limit files' last reading (see LIMITS_REFRESH_NS). */
+interface Limits {
+  at: bigint;
+  quotaUs?: bigint;
+  periodUs?: bigint;
+  cpusetCount?: number;
+}
+
+/** The last reading while it is fresh; undefined when the files are due to be read again. */
+function cachedLimits(ctx: CollectorContext): Limits | undefined {
+  const cached = ctx.state.get('limits') as Limits | undefined;
+  return cached && !isDue(cached.at, ctx.monotonicNs, LIMITS_REFRESH_NS) ? cached : undefined;
+}
+
+function storeLimits(ctx: CollectorContext, limits: Limits): Limits {
+  ctx.state.set('limits', limits);
+  return limits;
+}
+
+function readLimitsV1(ctx: CollectorContext, cgroup: CgroupPaths, cpuDir: string | undefined): Limits {
+  let quotaUs: bigint | undefined;
+  let periodUs: bigint | undefined;
+  if (cpuDir) {
+    const p = filePaths(ctx, 'v1cpu', cpuDir, V1_CPU);
     quotaUs = quotaOf(readParsed(ctx, CPU_COLLECTOR, p.quota, (t) => parseLimit(t)));
     if (quotaUs !== undefined) periodUs = readParsed(ctx, CPU_COLLECTOR, p.period, parseSingleU64);
   }
@@ -93,8 +121,7 @@ export function readCpuV1(ctx: CollectorContext, cgroup: CgroupPaths, perCpu: bo
     // effective_cpus is what the scheduler applies (cpus ∩ the parent's); older kernels lack it.
     cpusetCount = readParsed(ctx, CPU_COLLECTOR, p.effective, countCpuList) ?? readParsed(ctx, CPU_COLLECTOR, p.cpus, countCpuList);
   }
-  r.limitCpus = limitCpus(quotaUs, periodUs, cpusetCount, ctx.host.onlineCpus);
-  return r;
+  return { at: ctx.monotonicNs, quotaUs, periodUs, cpusetCount };
 }
 
 export function readCpuV2(ctx: CollectorContext, dir: string): CpuReading {
@@ -110,8 +137,13 @@ export function readCpuV2(ctx: CollectorContext, dir: string): CpuReading {
     r.throttledPeriods = stat.nr_throttled;
     if (stat.throttled_usec !== undefined) r.throttledNs = stat.throttled_usec * US;
   }
-  const max = readParsed(ctx, CPU_COLLECTOR, p.max, parseCpuMax);
-  const cpusetCount = readParsed(ctx, CPU_COLLECTOR, p.cpuset, countCpuList);
-  r.limitCpus = limitCpus(max?.quotaUs, max?.periodUs, cpusetCount, ctx.host.onlineCpus);
+  const limits = cachedLimits(ctx) ?? storeLimits(ctx, readLimitsV2(ctx, p.max, p.cpuset));
+  r.limitCpus = limitCpus(limits.quotaUs, limits.periodUs, limits.cpusetCount, ctx.host.onlineCpus);
   return r;
+}
+
+function readLimitsV2(ctx: CollectorContext, maxPath: string, cpusetPath: string): Limits {
+  const max = readParsed(ctx, CPU_COLLECTOR, maxPath, parseCpuMax);
+  const cpusetCount = readParsed(ctx, CPU_COLLECTOR, cpusetPath, countCpuList);
+  return { at: ctx.monotonicNs, quotaUs: max?.quotaUs, periodUs: max?.periodUs, cpusetCount };
 }

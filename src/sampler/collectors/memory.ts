@@ -7,7 +7,7 @@ import type { Row } from '../../model.js';
 import type { Collector, CollectorContext } from '../collector.js';
 import { wantedKeys } from '../parsers/flat-keyed.js';
 import { V1_UNLIMITED_FROM, parseLimit, parseSingleU64, type Limit } from '../parsers/single-value.js';
-import { filePaths, readFlatKeyed, readParsed } from './read-helpers.js';
+import { LIMITS_REFRESH_NS, SLOW_COUNTERS_REFRESH_NS, filePaths, isDue, readFlatKeyed, readParsed } from './read-helpers.js';
 
 export const MEMORY_MEASUREMENT = 'docker_container_mem';
 const NAME = 'memory';
@@ -70,22 +70,67 @@ function copyStat<K extends string>(fields: Row['fields'], stat: Partial<Record<
   }
 }
 
+/**
+ * The files that are not read every tick, with their last values (shipped every tick). The limit
+ * is re-read every LIMITS_REFRESH_NS; peak and OOM counts every SLOW_COUNTERS_REFRESH_NS; the
+ * failure count every tick while a limit is set, else with the slow counters (a usage that has no
+ * limit of its own cannot fail against it: the kernel counts a failure on the limit that was hit).
+ */
+interface Slow {
+  limitAt?: bigint;
+  limit?: Limit;
+  countersAt?: bigint;
+  maxUsage?: bigint;
+  failCount?: bigint;
+  oomEvents?: bigint;
+  oomKill?: bigint;
+}
+
+function slowState(ctx: CollectorContext): Slow {
+  let slow = ctx.state.get('slow') as Slow | undefined;
+  if (!slow) ctx.state.set('slow', (slow = {}));
+  return slow;
+}
+
+/** Reads the limit when due; true when the slow counters are due too (and marks them read). */
+function refreshLimit(ctx: CollectorContext, slow: Slow, path: string, parse: (text: string) => Limit | undefined): boolean {
+  const now = ctx.monotonicNs;
+  if (isDue(slow.limitAt, now, LIMITS_REFRESH_NS)) {
+    slow.limit = readParsed(ctx, NAME, path, parse);
+    slow.limitAt = now;
+  }
+  if (!isDue(slow.countersAt, now, SLOW_COUNTERS_REFRESH_NS)) return false;
+  slow.countersAt = now;
+  return true;
+}
+
+/** A limit that can be hit (or an unknown one): failures must be read every tick. */
+function limited(slow: Slow): boolean {
+  return !slow.limit || !slow.limit.unlimited;
+}
+
+function copySlow(fields: Row['fields'], slow: Slow): void {
+  if (slow.maxUsage !== undefined) fields.max_usage = slow.maxUsage;
+  if (slow.failCount !== undefined) fields.fail_count = slow.failCount;
+  if (slow.oomEvents !== undefined) fields.oom_events = slow.oomEvents;
+  if (slow.oomKill !== undefined) fields.oom_kill = slow.oomKill;
+}
+
 function readV1(ctx: CollectorContext, dir: string, fields: Row['fields']): { raw?: bigint; limit?: Limit } {
   const p = filePaths(ctx, 'v1', dir, V1);
   const raw = readParsed(ctx, NAME, p.usage, parseSingleU64);
   copyStat(fields, readFlatKeyed(ctx, NAME, p.stat, V1_STAT_KEYS), V1_STAT_FIELDS);
-  const limit = readParsed(ctx, NAME, p.limit, parseV1Limit);
-  const maxUsage = readParsed(ctx, NAME, p.maxUsage, parseSingleU64);
-  if (maxUsage !== undefined) fields.max_usage = maxUsage;
-  const failcnt = readParsed(ctx, NAME, p.failcnt, parseSingleU64);
-  if (failcnt !== undefined) fields.fail_count = failcnt;
-  // oom_kill appeared in memory.oom_control with Linux 4.13; v1 has no separate OOM event count.
-  const oom = readFlatKeyed(ctx, NAME, p.oomControl, OOM_CONTROL_KEYS);
-  if (oom?.oom_kill !== undefined) {
-    fields.oom_events = oom.oom_kill;
-    fields.oom_kill = oom.oom_kill;
+  const slow = slowState(ctx);
+  const countersDue = refreshLimit(ctx, slow, p.limit, parseV1Limit);
+  if (countersDue) {
+    slow.maxUsage = readParsed(ctx, NAME, p.maxUsage, parseSingleU64);
+    // oom_kill appeared in memory.oom_control with Linux 4.13; v1 has no separate OOM event count.
+    const oom = readFlatKeyed(ctx, NAME, p.oomControl, OOM_CONTROL_KEYS);
+    slow.oomEvents = slow.oomKill = oom?.oom_kill;
   }
-  return { raw, limit };
+  if (countersDue || limited(slow)) slow.failCount = readParsed(ctx, NAME, p.failcnt, parseSingleU64);
+  copySlow(fields, slow);
+  return { raw, limit: slow.limit };
 }
 
 function readV2(ctx: CollectorContext, dir: string, fields: Row['fields']): { raw?: bigint; limit?: Limit } {
@@ -94,18 +139,19 @@ function readV2(ctx: CollectorContext, dir: string, fields: Row['fields']): { ra
   copyStat(fields, readFlatKeyed(ctx, NAME, p.stat, V2_STAT_KEYS), V2_STAT_FIELDS);
   const swap = readParsed(ctx, NAME, p.swap, parseSingleU64);
   if (swap !== undefined) fields.swap = swap;
-  const limit = readParsed(ctx, NAME, p.max, parseV2Limit);
+  const slow = slowState(ctx);
+  const countersDue = refreshLimit(ctx, slow, p.max, parseV2Limit);
   // memory.peak appeared with Linux 5.19.
-  const peak = readParsed(ctx, NAME, p.peak, parseSingleU64);
-  if (peak !== undefined) fields.max_usage = peak;
-  const events = readFlatKeyed(ctx, NAME, p.events, EVENTS_KEYS);
-  if (events) {
+  if (countersDue) slow.maxUsage = readParsed(ctx, NAME, p.peak, parseSingleU64);
+  if (countersDue || limited(slow)) {
+    const events = readFlatKeyed(ctx, NAME, p.events, EVENTS_KEYS);
     // `max`: times usage hit memory.max and reclaim was forced — v1's failcnt.
-    if (events.max !== undefined) fields.fail_count = events.max;
-    if (events.oom !== undefined) fields.oom_events = events.oom;
-    if (events.oom_kill !== undefined) fields.oom_kill = events.oom_kill;
+    slow.failCount = events?.max;
+    slow.oomEvents = events?.oom;
+    slow.oomKill = events?.oom_kill;
   }
-  return { raw, limit };
+  copySlow(fields, slow);
+  return { raw, limit: slow.limit };
 }
 
 export function createMemoryCollector(): Collector {

@@ -1,14 +1,21 @@
 // docker_container_pids: tasks (processes and threads) in the cgroup and the pids limit
-// (`pids.max`; `max` = no limit, then `limit` is absent). Same files on v1 (pids controller) and v2.
+// (`pids.max`; `max` = no limit, then `limit` is absent; re-read every 30 s). Same files on v1
+// (pids controller) and v2.
 import type { Row } from '../../model.js';
 import type { Collector, CollectorContext } from '../collector.js';
-import { parseLimit, parseSingleU64 } from '../parsers/single-value.js';
-import { filePaths, readParsed } from './read-helpers.js';
+import { parseLimit, parseSingleU64, type Limit } from '../parsers/single-value.js';
+import { LIMITS_REFRESH_NS, filePaths, isDue, readParsed } from './read-helpers.js';
 
 export const PIDS_MEASUREMENT = 'docker_container_pids';
 const NAME = 'pids';
 const FILES = { current: 'pids.current', max: 'pids.max' } as const;
 const parsePidsMax = (text: string) => parseLimit(text);
+
+/** pids.max's last reading: re-read every LIMITS_REFRESH_NS, shipped every tick. */
+interface CachedMax {
+  at: bigint;
+  max: Limit | undefined;
+}
 
 export function createPidsCollector(): Collector {
   return {
@@ -21,7 +28,11 @@ export function createPidsCollector(): Collector {
       const current = readParsed(ctx, NAME, p.current, parseSingleU64);
       if (current === undefined) return;
       const fields: Row['fields'] = { current };
-      const max = readParsed(ctx, NAME, p.max, parsePidsMax);
+      let cached = ctx.state.get('max') as CachedMax | undefined;
+      if (!cached || isDue(cached.at, ctx.monotonicNs, LIMITS_REFRESH_NS)) {
+        ctx.state.set('max', (cached = { at: ctx.monotonicNs, max: readParsed(ctx, NAME, p.max, parsePidsMax) }));
+      }
+      const max = cached.max;
       if (max && !max.unlimited) fields.limit = max.value;
       out.push({ measurement: PIDS_MEASUREMENT, fields });
     },

@@ -41,3 +41,22 @@ export function filePaths<K extends string>(ctx: CollectorContext, stateKey: str
   ctx.state.set(stateKey, { dir, paths });
   return paths;
 }
+
+/**
+ * Limits (`cpu.cfs_quota_us`, `cpu.max`, cpusets, `memory.limit_in_bytes`, `memory.max`,
+ * `pids.max`) change only on `docker update` (a restart is a fresh cgroup, read afresh): they are
+ * read on a container's first tick, then every 30 s, and ship every tick from that reading.
+ */
+export const LIMITS_REFRESH_NS = 30_000_000_000n;
+
+/**
+ * Slow counters (v1 `memory.max_usage_in_bytes`, `memory.oom_control`, `memory.failcnt` while no
+ * limit can be hit; v2 `memory.peak`, `memory.events`): monotonic, so reading them less often
+ * loses nothing but latency. Read every 10 s, shipped every tick from the last reading.
+ */
+export const SLOW_COUNTERS_REFRESH_NS = 10_000_000_000n;
+
+/** True on the first tick (`lastNs` undefined) and once `everyNs` passed (or the clock went back). */
+export function isDue(lastNs: bigint | undefined, nowNs: bigint, everyNs: bigint): boolean {
+  return lastNs === undefined || nowNs - lastNs >= everyNs || nowNs < lastNs;
+}

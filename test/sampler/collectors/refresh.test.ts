@@ -1,0 +1,102 @@
+// Limits and slow counters are not read every tick: limits on the first tick and every 30 s,
+// peak/OOM counts every 10 s, v1 failcnt every tick while a limit is set. Their values ship every
+// tick from the last reading.
+import { describe, test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCpuCollector } from '../../../src/sampler/collectors/cpu.js';
+import { createMemoryCollector } from '../../../src/sampler/collectors/memory.js';
+import { createPidsCollector } from '../../../src/sampler/collectors/pids.js';
+import { LIMITS_REFRESH_NS, SLOW_COUNTERS_REFRESH_NS, isDue } from '../../../src/sampler/collectors/read-helpers.js';
+import { V1_ID, V1_OLD_ID, V1_ROOT, V2_ROOT, containerInfo, runCollector, v1Paths, v2CgroupfsPaths } from '../support/fixture-trees.js';
+
+const S = 1_000_000_000n;
+
+describe('limits and slow counters', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cgflux-refresh-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  cpSync(V1_ROOT, join(root, 'v1'), { recursive: true });
+  cpSync(V2_ROOT, join(root, 'v2'), { recursive: true });
+
+  test('isDue: first tick, after the period, and when the clock went back', () => {
+    assert.equal(isDue(undefined, 5n, 10n), true);
+    assert.equal(isDue(5n, 14n, 10n), false);
+    assert.equal(isDue(5n, 15n, 10n), true);
+    assert.equal(isDue(5n, 4n, 10n), true);
+    assert.equal(LIMITS_REFRESH_NS, 30n * S);
+    assert.equal(SLOW_COUNTERS_REFRESH_NS, 10n * S);
+  });
+
+  test('cpu v1: a new quota (docker update) shows once 30 s passed, the cached limit ships meanwhile', () => {
+    const paths = v1Paths(join(root, 'v1'), V1_ID);
+    const run = runCollector(createCpuCollector({ perCpu: false }), paths);
+    assert.equal(run.collect({ monotonicNs: 100n * S })[0].fields.limit_cpus, 0.5);
+    writeFileSync(join(paths.dirs.cpu!, 'cpu.cfs_quota_us'), '200000\n');
+    assert.equal(run.collect({ monotonicNs: 129n * S })[0].fields.limit_cpus, 0.5);
+    assert.equal(run.collect({ monotonicNs: 130n * S })[0].fields.limit_cpus, 2);
+    writeFileSync(join(paths.dirs.cpu!, 'cpu.cfs_quota_us'), '-1\n');
+    assert.equal(run.collect({ monotonicNs: 159n * S })[0].fields.limit_cpus, 2);
+    // No quota any more: the 4-CPU cpuset (0-3 of 8) is the limit.
+    assert.equal(run.collect({ monotonicNs: 160n * S })[0].fields.limit_cpus, 4);
+  });
+
+  test('cpu v2: cpu.max re-read every 30 s', () => {
+    const paths = v2CgroupfsPaths(join(root, 'v2'));
+    const run = runCollector(createCpuCollector({ perCpu: false }), paths, containerInfo(V1_ID));
+    assert.equal(run.collect({ monotonicNs: 1n * S })[0].fields.limit_cpus, 1.5);
+    writeFileSync(join(paths.dirs.unified!, 'cpu.max'), '50000 100000\n');
+    assert.equal(run.collect({ monotonicNs: 2n * S })[0].fields.limit_cpus, 1.5);
+    assert.equal(run.collect({ monotonicNs: 31n * S })[0].fields.limit_cpus, 0.5);
+  });
+
+  test('memory v1: limit every 30 s; max_usage and oom_kill every 10 s; failcnt every tick under a limit', () => {
+    const paths = v1Paths(join(root, 'v1'), V1_ID);
+    const dir = paths.dirs.memory!;
+    const run = runCollector(createMemoryCollector(), paths);
+    const first = run.collect({ monotonicNs: 0n })[0].fields;
+    assert.deepEqual([first.limit, first.max_usage, first.fail_count, first.oom_kill], [268435456n, 134217728n, 3n, 1n]);
+    writeFileSync(join(dir, 'memory.limit_in_bytes'), '536870912\n');
+    writeFileSync(join(dir, 'memory.max_usage_in_bytes'), '200000000\n');
+    writeFileSync(join(dir, 'memory.failcnt'), '4\n');
+    writeFileSync(join(dir, 'memory.oom_control'), 'oom_kill_disable 0\nunder_oom 0\noom_kill 2\n');
+    const second = run.collect({ monotonicNs: 1n * S })[0].fields;
+    assert.deepEqual([second.limit, second.max_usage, second.fail_count, second.oom_kill, second.oom_events], [268435456n, 134217728n, 4n, 1n, 1n]);
+    const tenth = run.collect({ monotonicNs: 10n * S })[0].fields;
+    assert.deepEqual([tenth.limit, tenth.max_usage, tenth.fail_count, tenth.oom_kill, tenth.oom_events], [268435456n, 200000000n, 4n, 2n, 2n]);
+    assert.equal(run.collect({ monotonicNs: 30n * S })[0].fields.limit, 536870912n);
+  });
+
+  test('memory v1 without a limit: failcnt cannot move, read with the slow counters', () => {
+    const paths = v1Paths(join(root, 'v1'), V1_OLD_ID);
+    const run = runCollector(createMemoryCollector(), paths, containerInfo(V1_OLD_ID));
+    assert.equal(run.collect({ monotonicNs: 0n })[0].fields.fail_count, 0n);
+    writeFileSync(join(paths.dirs.memory!, 'memory.failcnt'), '7\n');
+    assert.equal(run.collect({ monotonicNs: 9n * S })[0].fields.fail_count, 0n);
+    assert.equal(run.collect({ monotonicNs: 10n * S })[0].fields.fail_count, 7n);
+  });
+
+  test('memory v2: memory.max every 30 s; memory.events every tick under a limit; memory.peak every 10 s', () => {
+    const paths = v2CgroupfsPaths(join(root, 'v2'));
+    const dir = paths.dirs.unified!;
+    const run = runCollector(createMemoryCollector(), paths);
+    const first = run.collect({ monotonicNs: 0n })[0].fields;
+    writeFileSync(join(dir, 'memory.max'), '1073741824\n');
+    writeFileSync(join(dir, 'memory.peak'), '999999999\n');
+    writeFileSync(join(dir, 'memory.events'), 'low 0\nhigh 0\nmax 99\noom 5\noom_kill 4\n');
+    const second = run.collect({ monotonicNs: 1n * S })[0].fields;
+    assert.deepEqual([second.limit, second.max_usage, second.fail_count, second.oom_events, second.oom_kill], [first.limit, first.max_usage, 99n, 5n, 4n]);
+    assert.equal(run.collect({ monotonicNs: 10n * S })[0].fields.max_usage, 999999999n);
+    assert.equal(run.collect({ monotonicNs: 30n * S })[0].fields.limit, 1073741824n);
+  });
+
+  test('pids: pids.max every 30 s', () => {
+    const paths = v1Paths(join(root, 'v1'), V1_ID);
+    const run = runCollector(createPidsCollector(), paths);
+    const before = run.collect({ monotonicNs: 0n })[0].fields.limit;
+    writeFileSync(join(paths.dirs.pids!, 'pids.max'), '77\n');
+    assert.equal(run.collect({ monotonicNs: 29n * S })[0].fields.limit, before);
+    assert.equal(run.collect({ monotonicNs: 30n * S })[0].fields.limit, 77n);
+  });
+});
