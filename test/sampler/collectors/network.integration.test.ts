@@ -57,7 +57,7 @@ test('loopback traffic: the lo row equals `ip -s link` in the container namespac
   assert.deepEqual(view(h.collect(withoutLo)), [[{ network: 'total' }, zero]]);
 
   // the init process dies: no row (the kept net/dev alone would go on reading the dead namespace);
-  // the kept /proc/<pid>/stat fails, which is what makes the sampler drop the container's sample
+  // the kept /proc/<pid>/oom_score_adj fails, which is what makes the sampler drop the container's sample
   await removeContainer(id);
   assert.deepEqual(h.collect(withLo), []);
   assert.deepEqual(h.errors.entries(), [['network', 'vanished', 1]]);

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNetworkCollector } from '../../../src/sampler/collectors/network.js';
 import { FIXTURES, V1_ID, V2_ID, container, harness, view } from './fixture-context.js';
@@ -54,7 +56,7 @@ test('descriptors are kept between ticks in KeptFiles, owned by the container (r
   const h = v1();
   h.collect(collector);
   h.collect(collector);
-  assert.equal(h.files.openCount, 2); // /proc/<pid>/stat (liveness) and /proc/<pid>/net/dev
+  assert.equal(h.files.openCount, 2); // /proc/<pid>/stat (liveness: no oom_score_adj in the fixture) and /proc/<pid>/net/dev
   h.files.release(V1_ID);
   assert.equal(h.files.openCount, 0);
 });
@@ -67,4 +69,26 @@ test('pid gone (no /proc/<pid>) or pid 0: no rows, counted', () => {
   assert.deepEqual(zero.collect(collector), []);
   assert.deepEqual(gone.errors.entries(), [['network', 'missing', 1]]);
   assert.deepEqual(zero.errors.entries(), [['network', 'pid_gone', 1]]);
+});
+
+test('liveness is read on /proc/<pid>/oom_score_adj when the proc tree has it (the cheapest /proc/<pid> file)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cgflux-net-'));
+  try {
+    mkdirSync(join(root, '4100', 'net'), { recursive: true });
+    copyFileSync(join(V1, 'proc', '4100', 'net', 'dev'), join(root, '4100', 'net', 'dev'));
+    writeFileSync(join(root, '4100', 'oom_score_adj'), '0\n');
+    const h = harness({ container: container(V1_ID, 4100), cgroup: { version: 1, driver: 'cgroupfs', dirs: {} }, procRoot: root, sysRoot: `${V1}/sys` });
+    const collector = createNetworkCollector({ include_loopback: false });
+    assert.equal(h.collect(collector).length, 3);
+    assert.equal(h.collect(collector).length, 3);
+    assert.equal(h.files.openCount, 2);
+    assert.equal(h.errors.total(), 0); // no /proc/4100/stat here: it was never tried
+    // the liveness file is gone (as when the process exits): no rows, counted
+    rmSync(join(root, '4100', 'oom_score_adj'));
+    h.files.release(V1_ID);
+    assert.deepEqual(h.collect(collector), []);
+    assert.deepEqual(h.errors.entries(), [['network', 'missing', 1]]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
