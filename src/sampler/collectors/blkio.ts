@@ -5,11 +5,14 @@
 // runc uses for Docker's stats API), never a sum of two. `_recursive` files are preferred; the plain
 // ones are the fallback on kernels without them. Caveat (Linux ≥ 5.x with blk-mq, scheduler
 // `none`): the throttle counters stay at zero unless the cgroup has a throttle rule.
+// Reads: a bytes file that lists no device spares its ios file (both list the same devices); once
+// every device is populated, only the sources they came from are read, all of them every 60 s.
 // v2 reads io.stat; `total` = read + write + discard, like the v1 kernel `Total`.
 import type { Collector, CollectorContext } from '../collector.js';
 import type { Row } from '../../model.js';
 import { existsSync } from 'node:fs';
 import { BlockDevices } from '../block-devices.js';
+import { isDue } from './read-helpers.js';
 import { parseBlkioV1, type BlkioOps } from '../parsers/blkio-v1.js';
 import { parseIoStat } from '../parsers/io-stat.js';
 
@@ -28,7 +31,19 @@ interface V1Files {
   dir: string;
   /** Absolute [bytes, ios] paths of the sources that exist in this cgroup, in priority order. */
   sources: Array<readonly [string, string]>;
+  /**
+   * The sources the devices were taken from, when every device was populated: only those are read
+   * until the next full read (FULL_READ_NS). Counters only grow, so a populated device keeps its
+   * source; what a partial read can miss (a higher-priority source starting to count, a device
+   * appearing in another source) shows at the next full read. Undefined: read every source.
+   */
+  chosen?: Array<readonly [string, string]>;
+  /** When every source was last read. */
+  fullAt?: bigint;
 }
+
+/** Every source is read again at least this often (60 s). */
+export const FULL_READ_NS = 60_000_000_000n;
 
 interface DeviceIo {
   bytes: BlkioOps;
@@ -36,6 +51,7 @@ interface DeviceIo {
 }
 
 const ZERO: BlkioOps = Object.freeze({ read: 0n, write: 0n, total: 0n });
+const NO_DEVICES: ReturnType<typeof parseBlkioV1> = Object.freeze({ devices: new Map<string, BlkioOps>(), malformed: 0 });
 
 /** Which source files this cgroup has, probed once (a file missing on this kernel is not an error). */
 function probeV1(dir: string): V1Files {
@@ -51,11 +67,18 @@ function populated(d: DeviceIo): boolean {
   return d.bytes.total > 0n || d.ios.total > 0n;
 }
 
-/** Sources come in priority order: a later one only replaces an all-zero earlier one. */
-function consider(chosen: Map<string, DeviceIo>, id: string, bytes: BlkioOps, ios: BlkioOps): void {
+/** Sources come in priority order: a later one only replaces an all-zero earlier one. True when taken. */
+function consider(chosen: Map<string, DeviceIo>, id: string, bytes: BlkioOps, ios: BlkioOps): boolean {
   const current = chosen.get(id);
-  if (current && (populated(current) || !(bytes.total > 0n || ios.total > 0n))) return;
+  if (current && (populated(current) || !(bytes.total > 0n || ios.total > 0n))) return false;
   chosen.set(id, { bytes, ios });
+  return true;
+}
+
+function everyPopulated(chosen: Map<string, DeviceIo>): boolean {
+  if (chosen.size === 0) return false;
+  for (const d of chosen.values()) if (!populated(d)) return false;
+  return true;
 }
 
 function row(tags: Readonly<Record<string, string>>, d: DeviceIo): Row {
@@ -89,20 +112,36 @@ export function createBlkioCollector(): Collector {
       ctx.errors.count(NAME, 'missing');
       return undefined;
     }
+    const all = files.chosen === undefined || isDue(files.fullAt, ctx.monotonicNs, FULL_READ_NS);
+    const sources = all ? files.sources : files.chosen!;
     const chosen = new Map<string, DeviceIo>();
+    const from = new Map<string, number>();
     let readable = 0;
-    for (const [bytesPath, iosPath] of files.sources) {
+    for (let s = 0; s < sources.length; s++) {
+      const [bytesPath, iosPath] = sources[s];
       const bytesText = ctx.read(bytesPath);
-      const iosText = bytesText === undefined ? undefined : ctx.read(iosPath);
-      if (bytesText === undefined || iosText === undefined) continue;
-      readable++;
+      if (bytesText === undefined) continue;
       const bytes = parseBlkioV1(bytesText);
-      const ios = parseBlkioV1(iosText);
+      // Both files list the same devices (one line set per blkg): no device in one, none in the other.
+      const ios = bytes.devices.size === 0 && bytes.malformed === 0 ? NO_DEVICES : readIos(ctx, iosPath);
+      if (!ios) continue;
+      readable++;
       if (bytes.malformed + ios.malformed > 0) ctx.errors.count(NAME, 'malformed', bytes.malformed + ios.malformed);
-      for (const [id, b] of bytes.devices) consider(chosen, id, b, ios.devices.get(id) ?? ZERO);
-      for (const [id, i] of ios.devices) if (!bytes.devices.has(id)) consider(chosen, id, ZERO, i);
+      for (const [id, b] of bytes.devices) if (consider(chosen, id, b, ios.devices.get(id) ?? ZERO)) from.set(id, s);
+      for (const [id, i] of ios.devices) if (!bytes.devices.has(id) && consider(chosen, id, ZERO, i)) from.set(id, s);
     }
-    return readable > 0 ? chosen : undefined;
+    if (readable === 0) {
+      files.chosen = undefined;
+      return undefined;
+    }
+    if (all) files.fullAt = ctx.monotonicNs;
+    files.chosen = everyPopulated(chosen) ? [...new Set(from.values())].sort((a, b) => a - b).map((s) => sources[s]) : undefined;
+    return chosen;
+  }
+
+  function readIos(ctx: CollectorContext, path: string): ReturnType<typeof parseBlkioV1> | undefined {
+    const text = ctx.read(path);
+    return text === undefined ? undefined : parseBlkioV1(text);
   }
 
   function readV2(ctx: CollectorContext, dir: string): Map<string, DeviceIo> | undefined {

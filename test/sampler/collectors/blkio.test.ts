@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Row } from '../../../src/model.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBlkioCollector } from '../../../src/sampler/collectors/blkio.js';
@@ -120,4 +121,74 @@ test('v2: io.stat missing (io controller not enabled for the cgroup) is counted,
   });
   assert.deepEqual(h.collect(createBlkioCollector()), []);
   assert.deepEqual(h.errors.entries(), [['blkio', 'missing', 1]]);
+});
+
+function blkioDir(files: Record<string, string>): { root: string; dir: string } {
+  const root = mkdtempSync(join(tmpdir(), 'cgflux-blkio-'));
+  const dir = `${root}/sys/fs/cgroup/blkio/docker/${V1_ID}`;
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(`${dir}/${name}`, text);
+  return { root, dir };
+}
+
+const IDLE = 'Total 0\n';
+const rw = (dev: string, r: number, w: number) => `${dev} Read ${r}\n${dev} Write ${w}\n${dev} Sync 0\n${dev} Async ${r + w}\n${dev} Discard 0\n${dev} Total ${r + w}\n`;
+
+test('v1, no I/O yet: a bytes file that lists no device spares the read of its ios file (same device list)', () => {
+  const { root } = blkioDir({
+    'blkio.bfq.io_service_bytes_recursive': IDLE, 'blkio.bfq.io_serviced_recursive': IDLE,
+    'blkio.throttle.io_service_bytes_recursive': IDLE, 'blkio.throttle.io_serviced_recursive': IDLE,
+  });
+  try {
+    const h = v1(V1_ID, root);
+    const collector = createBlkioCollector();
+    assert.deepEqual(view(h.collect(collector)), [[{ device: 'total' }, fields(0n, 0n, 0n, 0n, 0n, 0n)]]);
+    assert.deepEqual(view(h.collect(collector)), [[{ device: 'total' }, fields(0n, 0n, 0n, 0n, 0n, 0n)]]);
+    assert.equal(h.files.openCount, 2);
+    assert.equal(h.errors.total(), 0);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('v1: once every device is populated, only its source is read; the others again every 60 s', () => {
+  const { root, dir } = blkioDir({
+    'blkio.bfq.io_service_bytes_recursive': rw('8:0', 4096, 8192) + 'Total 12288\n',
+    'blkio.bfq.io_serviced_recursive': rw('8:0', 1, 2) + 'Total 3\n',
+    'blkio.throttle.io_service_bytes_recursive': rw('8:0', 4096, 8192) + 'Total 12288\n',
+    'blkio.throttle.io_serviced_recursive': rw('8:0', 1, 2) + 'Total 3\n',
+  });
+  try {
+    const h = v1(V1_ID, root);
+    const collector = createBlkioCollector();
+    h.collect(createBlkioCollector()); // names the reads' collector
+    // One tick at a chosen clock (the harness's own collect() uses the real one).
+    const tick = (seconds: bigint) => {
+      h.ctx.monotonicNs = seconds * 1_000_000_000n;
+      const out: Row[] = [];
+      collector.collect(h.ctx, out);
+      return view(out);
+    };
+    assert.deepEqual(tick(0n), [
+      [{ device: '8:0' }, fields(4096n, 8192n, 12288n, 1n, 2n, 3n)],
+      [{ device: 'total' }, fields(4096n, 8192n, 12288n, 1n, 2n, 3n)],
+    ]);
+    // New I/O on 8:0 (bfq, read) and a device that only the throttle layer lists (not read now)
+    writeFileSync(`${dir}/blkio.bfq.io_service_bytes_recursive`, rw('8:0', 8192, 8192));
+    writeFileSync(`${dir}/blkio.bfq.io_serviced_recursive`, rw('8:0', 2, 2));
+    writeFileSync(`${dir}/blkio.throttle.io_service_bytes_recursive`, rw('8:0', 8192, 8192) + rw('8:16', 512, 0));
+    writeFileSync(`${dir}/blkio.throttle.io_serviced_recursive`, rw('8:0', 2, 2) + rw('8:16', 1, 0));
+    assert.deepEqual(tick(59n), [
+      [{ device: '8:0' }, fields(8192n, 8192n, 16384n, 2n, 2n, 4n)],
+      [{ device: 'total' }, fields(8192n, 8192n, 16384n, 2n, 2n, 4n)],
+    ]);
+    assert.deepEqual(tick(60n), [
+      [{ device: '8:0' }, fields(8192n, 8192n, 16384n, 2n, 2n, 4n)],
+      [{ device: '8:16' }, fields(512n, 0n, 512n, 1n, 0n, 1n)],
+      [{ device: 'total' }, fields(8704n, 8192n, 16896n, 3n, 2n, 5n)],
+    ]);
+    assert.equal(h.errors.total(), 0);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
