@@ -1,71 +1,90 @@
 // Reads cgroup and procfs files through descriptors kept open between ticks and re-read from
 // offset 0 (the kernel regenerates the content on each read at offset 0). About 3 µs per file
 // instead of ~160 µs for fs.promises.readFile: this is what keeps cgflux near the kernel's cost.
+// Descriptors are kept within a DescriptorBudget (the open-files limit minus a reserve); beyond it
+// a file is opened, read and closed on each read, so a host with more containers than the limit
+// allows is still sampled whole, a little slower, and the process keeps descriptors for its sockets.
 import { closeSync, openSync, readSync, constants } from 'node:fs';
+import { logger } from '../log.js';
+import { isOutOfDescriptors, openFilesNeeded, processDescriptorBudget, type DescriptorBudget } from './descriptor-budget.js';
 import type { ReadErrors } from './read-errors.js';
 
-const INITIAL_BUFFER = 64 * 1024;
+const log = logger('sampler');
+/** The budget message is repeated at most this often, and only when more containers fall back. */
+const BUDGET_LOG_INTERVAL_MS = 60 * 60 * 1000;
 
-interface Entry {
-  fd: number;
-  /** Owner key (container id) so that all of a container's descriptors close together. */
-  owner: string;
+let buffer = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * The whole content of `fd` read from offset 0, through one buffer shared by every reader (reads
+ * are synchronous and the string is made before returning).
+ */
+export function readWhole(fd: number): string {
+  let length = readSync(fd, buffer, 0, buffer.length, 0);
+  // The content did not fit: grow and read again from offset 0 (a second read at an offset could
+  // mix two generations of the file).
+  while (length === buffer.length) {
+    buffer = Buffer.allocUnsafe(buffer.length * 2);
+    length = readSync(fd, buffer, 0, buffer.length, 0);
+  }
+  return buffer.toString('latin1', 0, length);
+}
+
+export interface KeptFilesOptions {
+  /** Shared cap on kept descriptors; the process-wide one by default. */
+  budget?: DescriptorBudget;
 }
 
 export class KeptFiles {
-  private readonly open = new Map<string, Entry>();
+  /** path → kept descriptor. */
+  private readonly open = new Map<string, number>();
+  /** owner → paths it read (kept, absent or failed), so that release() finds them. */
   private readonly byOwner = new Map<string, Set<string>>();
   /** Paths known to be absent (controller not mounted, file missing on this kernel): not retried every tick. */
   private readonly absent = new Map<string, string>();
-  private buffer = Buffer.allocUnsafe(INITIAL_BUFFER);
+  readonly budget: DescriptorBudget;
+  /** Owners that had a file read with open/read/close since the last endOfTick(). */
+  private readonly fallbackOwners = new Set<string>();
+  /** The budget's fallbackReads at the last endOfTick() (it counts ProcFiles' reads too). */
+  private fallbackReadsAtTickEnd = 0;
+  /** Owners that fell back during the last completed tick (a gauge). */
+  fallbackContainers = 0;
+  private lastBudgetLogMs = Number.NEGATIVE_INFINITY;
+  private lastLoggedFallbackContainers = 0;
 
-  constructor(private readonly errors: ReadErrors) {}
+  constructor(
+    private readonly errors: ReadErrors,
+    options: KeptFilesOptions = {},
+  ) {
+    this.budget = options.budget ?? processDescriptorBudget();
+  }
 
   /**
    * Returns the file's whole content, or undefined when it cannot be read (the reason is counted
    * under `collector`). `owner` groups descriptors for release().
    */
   read(path: string, owner: string, collector: string): string | undefined {
-    let entry = this.open.get(path);
-    if (!entry) {
+    let fd = this.open.get(path);
+    if (fd === undefined) {
       if (this.absent.get(path) === owner) return undefined;
+      if (!this.budget.tryKeep()) return this.readOnce(path, owner, collector);
       try {
-        entry = { fd: openSync(path, constants.O_RDONLY), owner };
+        fd = openSync(path, constants.O_RDONLY);
       } catch (err) {
+        this.budget.returned();
         const code = (err as NodeJS.ErrnoException).code;
-        this.errors.count(collector, code === 'ENOENT' ? 'missing' : 'unreadable');
-        if (code === 'ENOENT') this.absent.set(path, owner);
-        let owned = this.byOwner.get(owner);
-        if (!owned) this.byOwner.set(owner, (owned = new Set()));
-        owned.add(path);
+        if (isOutOfDescriptors(code)) return this.outOfDescriptors(path, owner, collector);
+        this.openFailed(path, owner, collector, code);
         return undefined;
       }
-      this.open.set(path, entry);
-      let owned = this.byOwner.get(owner);
-      if (!owned) this.byOwner.set(owner, (owned = new Set()));
-      owned.add(path);
+      this.open.set(path, fd);
+      this.own(owner, path);
     }
     try {
-      let length = readSync(entry.fd, this.buffer, 0, this.buffer.length, 0);
-      // The content did not fit: grow and read again from offset 0 (a second read at an offset
-      // could mix two generations of the file).
-      while (length === this.buffer.length) {
-        this.buffer = Buffer.allocUnsafe(this.buffer.length * 2);
-        length = readSync(entry.fd, this.buffer, 0, this.buffer.length, 0);
-      }
-      return this.buffer.toString('latin1', 0, length);
+      return readWhole(fd);
     } catch (err) {
       this.forget(path);
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENODEV' || code === 'ESRCH' || code === 'ENOENT') {
-        // The cgroup or process went away under us.
-        this.errors.count(collector, 'vanished');
-      } else {
-        // The file exists but cannot be read (EISDIR, EOPNOTSUPP from a PSI file when the kernel
-        // has PSI disabled, …): it will not get better, so it is not retried every tick.
-        this.errors.count(collector, 'unreadable');
-        this.absent.set(path, owner);
-      }
+      this.readFailed(path, owner, collector, (err as NodeJS.ErrnoException).code);
       return undefined;
     }
   }
@@ -94,12 +113,130 @@ export class KeptFiles {
     return this.open.size;
   }
 
-  private forget(path: string): void {
-    const entry = this.open.get(path);
-    if (!entry) return;
-    this.open.delete(path);
+  /** Reads done with open/read/close because the descriptor budget was spent (process-wide, monotonic). */
+  get fallbackReads(): number {
+    return this.budget.fallbackReads;
+  }
+
+  /**
+   * Called once a tick has read every container: publishes how many containers fell back and,
+   * rarely, tells the operator what limit would let every file stay open.
+   */
+  endOfTick(nowMs = Date.now()): void {
+    this.fallbackContainers = this.fallbackOwners.size;
+    const fallbackReads = this.budget.fallbackReads - this.fallbackReadsAtTickEnd;
+    this.fallbackReadsAtTickEnd = this.budget.fallbackReads;
+    if (this.fallbackContainers === 0) return;
+    let owners = this.byOwner.size;
+    for (const owner of this.fallbackOwners) if (!this.byOwner.has(owner)) owners++;
+    this.fallbackOwners.clear();
+    // Said once, then again at most hourly and only when more containers fall back.
+    if (nowMs - this.lastBudgetLogMs < BUDGET_LOG_INTERVAL_MS) return;
+    if (this.fallbackContainers <= this.lastLoggedFallbackContainers) return;
+    this.lastBudgetLogMs = nowMs;
+    this.lastLoggedFallbackContainers = this.fallbackContainers;
+    log.warn(this.budgetMessage(owners, (this.budget.used + fallbackReads) / owners), {
+      kept_open: this.budget.used,
+      kept_open_limit: this.budget.limit,
+      open_files_limit: this.budget.openFilesLimit,
+      containers_read_with_open_close: this.fallbackContainers,
+    });
+  }
+
+  /** The operator's line: what is kept, what falls back, which limit would keep every file open. */
+  private budgetMessage(owners: number, perContainer: number): string {
+    const b = this.budget;
+    const fmt = (n: number) => n.toLocaleString('en-US');
+    const of = b.openFilesLimit === undefined ? 'kept open' : `of ${fmt(b.openFilesLimit)} open files`;
+    const why = b.lowered ? '; lowered after the process ran out of descriptors: something else in it holds many' : '';
+    return (
+      `kept-open descriptor budget reached (${fmt(b.used)} ${of}${why}): ` +
+      `${fmt(this.fallbackContainers)} containers read with open/read/close each tick (correct, slower); ` +
+      `raise the open-files limit (LimitNOFILE) to about ${fmt(openFilesNeeded(owners, perContainer))} for ${fmt(owners)} containers`
+    );
+  }
+
+  /** Beyond the budget: open, read, close. */
+  private readOnce(path: string, owner: string, collector: string): string | undefined {
+    this.budget.fallbackReads++;
+    this.fallbackOwners.add(owner);
+    let fd: number;
     try {
-      closeSync(entry.fd);
+      fd = openSync(path, constants.O_RDONLY);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (isOutOfDescriptors(code)) {
+        // Not retried here: counted, and the next tick tries again (no loop, no starvation).
+        this.budget.exhaustedOpens++;
+        this.errors.count(collector, 'unreadable');
+        return undefined;
+      }
+      this.openFailed(path, owner, collector, code);
+      return undefined;
+    }
+    try {
+      return readWhole(fd);
+    } catch (err) {
+      this.readFailed(path, owner, collector, (err as NodeJS.ErrnoException).code);
+      return undefined;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * EMFILE/ENFILE although the budget allowed one more: the budget is lowered below what is kept,
+   * the excess closed, and this file read once with the descriptors so freed.
+   */
+  private outOfDescriptors(path: string, owner: string, collector: string): string | undefined {
+    this.budget.exhausted();
+    this.shed(this.budget.excess);
+    this.lastBudgetLogMs = Number.NEGATIVE_INFINITY;
+    this.lastLoggedFallbackContainers = 0;
+    return this.readOnce(path, owner, collector);
+  }
+
+  /** Closes `count` kept descriptors, the most recently opened first. */
+  private shed(count: number): void {
+    if (count <= 0) return;
+    const paths = [...this.open.keys()];
+    for (let i = paths.length - 1; i >= 0 && count > 0; i--, count--) this.forget(paths[i]);
+  }
+
+  private own(owner: string, path: string): void {
+    let owned = this.byOwner.get(owner);
+    if (!owned) this.byOwner.set(owner, (owned = new Set()));
+    owned.add(path);
+  }
+
+  private openFailed(path: string, owner: string, collector: string, code: string | undefined): void {
+    this.errors.count(collector, code === 'ENOENT' ? 'missing' : 'unreadable');
+    if (code === 'ENOENT') {
+      this.absent.set(path, owner);
+      this.own(owner, path);
+    }
+  }
+
+  private readFailed(path: string, owner: string, collector: string, code: string | undefined): void {
+    if (code === 'ENODEV' || code === 'ESRCH' || code === 'ENOENT') {
+      // The cgroup or process went away under us.
+      this.errors.count(collector, 'vanished');
+    } else {
+      // The file exists but cannot be read (EISDIR, EOPNOTSUPP from a PSI file when the kernel
+      // has PSI disabled, …): it will not get better, so it is not retried every tick.
+      this.errors.count(collector, 'unreadable');
+      this.absent.set(path, owner);
+      this.own(owner, path);
+    }
+  }
+
+  private forget(path: string): void {
+    const fd = this.open.get(path);
+    if (fd === undefined) return;
+    this.open.delete(path);
+    this.budget.returned();
+    try {
+      closeSync(fd);
     } catch {
       /* already closed */
     }

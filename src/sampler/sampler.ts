@@ -102,6 +102,7 @@ export class Sampler {
       if (sample) samples.push(sample);
     }
     for (const id of this.tracked.keys()) if (!seen.has(id)) this.forget(id);
+    this.files.endOfTick();
     return samples;
   }
 
