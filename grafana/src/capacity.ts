@@ -174,6 +174,10 @@ export function capacity(): Json {
           `SELECT sum("p95") AS "mem containers p95" FROM (SELECT percentile("working_set_p95", 95) AS "p95" FROM "${DOWNSAMPLED.mem}" ${where(HOST)} ${PER_CONTAINER}) ${where()} GROUP BY "host"`,
         ],
       }),
+      // last − first of the daily means (not a sum of difference()): a container seen on one day only
+      // is listed with growth 0 instead of missing, so a fresh install does not show an empty table.
+      // No outer $timeFilter: InfluxDB 1.x returns NOTHING for an outer selector when the inner
+      // time(1d) bucket of the range's first day starts before the range (it always does).
       row('Top growers'),
       table({
         title: 'Top 10 growers: working set (daily mean, last day − first day)',
@@ -183,7 +187,7 @@ export function capacity(): Json {
         sortBy: 'growth',
         limit: 10,
         queries: [
-          `SELECT sum("d") AS "growth" FROM (SELECT difference(mean("working_set_mean")) AS "d" FROM "${DOWNSAMPLED.mem}" ${where(HOST)} GROUP BY time(1d), "host", "container_name" fill(none)) ${where()} ${PER_CONTAINER}`,
+          `SELECT last("d") - first("d") AS "growth" FROM (SELECT mean("working_set_mean") AS "d" FROM "${DOWNSAMPLED.mem}" ${where(HOST)} GROUP BY time(1d), "host", "container_name" fill(none)) ${PER_CONTAINER}`,
         ],
       }),
       table({
@@ -194,7 +198,7 @@ export function capacity(): Json {
         sortBy: 'growth',
         limit: 10,
         queries: [
-          `SELECT sum("d") / 100 AS "growth" FROM (SELECT difference(mean("usage_percent_mean")) AS "d" FROM "${DOWNSAMPLED.cpu}" ${where(HOST)} GROUP BY time(1d), "host", "container_name" fill(none)) ${where()} ${PER_CONTAINER}`,
+          `SELECT (last("d") - first("d")) / 100 AS "growth" FROM (SELECT mean("usage_percent_mean") AS "d" FROM "${DOWNSAMPLED.cpu}" ${where(HOST)} GROUP BY time(1d), "host", "container_name" fill(none)) ${PER_CONTAINER}`,
         ],
       }),
     ],
