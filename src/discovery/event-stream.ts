@@ -35,7 +35,10 @@ export class EventStream extends EventEmitter<EventStreamEvents> {
 
   constructor(
     private readonly docker: Docker,
-    private readonly backoff: BackoffOptions = { initialMs: 250, maxMs: 30_000 },
+    // Capped at 3 s: a reconnect attempt to a local socket costs nothing, and a longer wait after
+    // dockerd is back is time with no container sampled (30 s left minutes-long outages blind for
+    // up to 30 s more).
+    private readonly backoff: BackoffOptions = { initialMs: 250, maxMs: 3_000 },
   ) {
     super();
   }
