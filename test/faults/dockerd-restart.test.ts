@@ -60,12 +60,13 @@ describe('faults: dockerd stopped and started again', () => {
     const downAt = Date.now();
     await d.until('dockerd seen down', 10_000, async () => (await d.metric('docker_connected')) === 0);
     const ticksBefore = await d.metric('ticks_total');
-    await sleep(6000);
+    // 12 s: long enough for a reconnect backoff without a low cap to wait far past dockerd's return.
+    await sleep(12_000);
     assert.equal(d.exit, undefined, `the daemon is still running; log:\n${d.log}`);
     const ticksDown = (await d.metric('ticks_total')) - ticksBefore;
-    assert.ok(ticksDown >= 5, `${ticksDown} ticks in 6 s while dockerd was down`);
+    assert.ok(ticksDown >= 10, `${ticksDown} ticks in 12 s while dockerd was down`);
     const hostWhileDown = hostTicks(d.output).filter((t) => t > downAt + 1000).length;
-    assert.ok(hostWhileDown >= 4, `host rows kept coming while dockerd was down: ${hostWhileDown}`);
+    assert.ok(hostWhileDown >= 9, `host rows kept coming while dockerd was down: ${hostWhileDown}`);
 
     await dockerd.start();
     const backAt = Date.now();
