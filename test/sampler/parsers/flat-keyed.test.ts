@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { parseFlatKeyed, wantedKeys } from '../../../src/sampler/parsers/flat-keyed.js';
+import { parseDecimal } from '../../../src/sampler/parsers/decimal.js';
 
 const WANTED = wantedKeys(['total_rss', 'total_cache', 'pgfault'] as const);
 
@@ -42,4 +44,42 @@ describe('parseFlatKeyed', () => {
   test('a key that is only a prefix of a wanted key does not match', () => {
     assert.deepEqual(parseFlatKeyed('total_rss_huge 5\ntotal 3\n', WANTED).values, {});
   });
+});
+
+/** The line-by-line reading the key search must agree with: a key is a line's text up to its first blank. */
+function lineByLine(text: string, keys: readonly string[]): { values: Record<string, bigint>; malformed: number } {
+  const blank = (c: number) => c === 32 || c === 9 || c === 13;
+  const values: Record<string, bigint> = {};
+  let malformed = 0;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let keyEnd = start;
+    while (keyEnd < end && !blank(text.charCodeAt(keyEnd))) keyEnd++;
+    const key = text.slice(start, keyEnd);
+    if (keyEnd > start && keys.includes(key) && values[key] === undefined) {
+      let vs = keyEnd;
+      while (vs < end && blank(text.charCodeAt(vs))) vs++;
+      let ve = end;
+      while (ve > vs && blank(text.charCodeAt(ve - 1))) ve--;
+      const value = parseDecimal(text, vs, ve);
+      if (value === undefined) malformed++;
+      else values[key] = value;
+    }
+    start = end + 1;
+  }
+  return { values, malformed };
+}
+
+test('agrees with a line-by-line reading on random files (prefixes, duplicates, blanks, cut lines)', () => {
+  const keys = ['file', 'file_mapped', 'active_file', 'total_rss', 'rss'] as const;
+  const wanted = wantedKeys(keys);
+  const piece = fc.constantFrom('file', 'file_mapped', 'active_file', 'total_rss', 'rss', 'total_rss_huge', 'x', ' ', ' ', '\t', '\r', '\n', '\n', '0', '7', '12', '18446744073709551615', '-', '.');
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+      const text = pieces.join('');
+      assert.deepEqual(parseFlatKeyed(text, wanted), lineByLine(text, keys));
+    }),
+    { numRuns: 20_000 },
+  );
 });
