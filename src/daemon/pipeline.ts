@@ -66,15 +66,22 @@ export class Pipeline {
     return this.sampler.gather(containers);
   }
 
-  /** One tick: gather, encode with the tick's nominal time, hand to every output. Returns the points. */
+  /**
+   * One tick: gather and encode each container as it is read (its rows are not held for the whole
+   * tick), with the tick's nominal time, then hand the bodies to every output. Returns the points.
+   */
   tick(timeMs: number): number {
     const started = process.hrtime.bigint();
-    const samples = this.gather();
+    const containers = this.registry.containers();
+    this.lastContainers = containers.length;
+    const bodies: string[] = [];
+    this.encoder.beginTick();
+    this.sampler.gatherEach(containers, (sample) => this.encoder.encodeSample(sample, bodies));
     if (this.config.self_metrics.enabled) {
       // Self-metrics describe the previous tick (this tick's gather time is not known yet).
-      samples.push({ container: null, rows: this.metrics.toRows() });
+      this.encoder.encodeSample({ container: null, rows: this.metrics.toRows() }, bodies);
     }
-    const bodies = this.encoder.encode(samples);
+    this.encoder.endTick();
     for (const out of this.outputs) out.write(bodies, timeMs);
     let points = bodies.length;
     if (this.config.collectors.events.enabled) points += this.shipEvents();

@@ -90,21 +90,36 @@ export class LineEncoder {
 
   /** Line-protocol bodies of every row of every sample; rows without writable fields are skipped. */
   encode(samples: readonly Sample[]): string[] {
-    const tick = ++this.tick;
     const out: string[] = [];
-    for (const sample of samples) {
-      const owner = this.ownerOf(sample.container, tick);
-      for (const row of sample.rows) {
-        // '' when the measurement name escapes to nothing: such a line fails its whole batch.
-        const prefix = this.prefixOf(owner, row);
-        if (prefix === '') continue;
-        const fields = this.encodeFields(row);
-        if (fields === '') continue;
-        out.push(prefix + fields + owner.idField);
-      }
-    }
-    if (tick % this.evictAfter === 0) this.evictStale(tick);
+    this.beginTick();
+    for (const sample of samples) this.encodeSample(sample, out);
+    this.endTick();
     return out;
+  }
+
+  /**
+   * Streaming form of encode(): beginTick(), encodeSample() for each sample as soon as it is
+   * gathered (its rows can then die young instead of being held for the whole tick), endTick().
+   */
+  beginTick(): void {
+    this.tick++;
+  }
+
+  /** Appends the bodies of one sample's rows to `out`. */
+  encodeSample(sample: Sample, out: string[]): void {
+    const owner = this.ownerOf(sample.container, this.tick);
+    for (const row of sample.rows) {
+      // '' when the measurement name escapes to nothing: such a line fails its whole batch.
+      const prefix = this.prefixOf(owner, row);
+      if (prefix === '') continue;
+      const fields = this.encodeFields(row);
+      if (fields === '') continue;
+      out.push(prefix + fields + owner.idField);
+    }
+  }
+
+  endTick(): void {
+    if (this.tick % this.evictAfter === 0) this.evictStale(this.tick);
   }
 
   /** Drops the cached series of a container that left. */

@@ -110,8 +110,18 @@ export class Sampler {
 
   gather(containers: readonly ContainerInfo[]): Sample[] {
     const samples: Sample[] = [];
+    this.gatherEach(containers, (sample) => samples.push(sample));
+    return samples;
+  }
+
+  /**
+   * One tick, each sample handed to `onSample` as soon as it is read (the host's first), so that
+   * the caller can encode it at once rather than hold every row of the tick. `onSample` must not
+   * throw.
+   */
+  gatherEach(containers: readonly ContainerInfo[], onSample: (sample: Sample) => void): void {
     const monotonicNs = process.hrtime.bigint();
-    const snapshot = this.readHost(samples);
+    const snapshot = this.readHost(onSample);
     const previousHost = this.previousHost;
     this.previousHost = snapshot;
 
@@ -122,17 +132,16 @@ export class Sampler {
       seen.add(container.id);
       const tracked = this.track(container);
       const sample = this.sampleContainer(tracked, monotonicNs, snapshot, previousHost);
-      if (sample) samples.push(sample);
+      if (sample) onSample(sample);
     }
     for (const id of this.tracked.keys()) if (!seen.has(id)) this.forget(id);
     this.files.endOfTick();
-    return samples;
   }
 
-  private readHost(samples: Sample[]): HostSnapshot {
+  private readHost(onSample: (sample: Sample) => void): HostSnapshot {
     try {
       const { snapshot, rows } = this.hostReader.read(this.config.collectors.host.enabled);
-      if (rows.length > 0) samples.push({ container: null, rows });
+      if (rows.length > 0) onSample({ container: null, rows });
       return snapshot;
     } catch (err) {
       this.errors.count('host', 'malformed');

@@ -125,6 +125,32 @@ describe('LineEncoder', () => {
     assert.equal(enc.cachedOwners, 1, 'a container absent for 2 × evictAfterTicks encodes is gone, the host stays');
   });
 
+  test('streaming (beginTick, encodeSample per sample, endTick) gives the lines of encode(), and evicts by ticks alike', () => {
+    const opts = { hostname: 'h', tags: { labels_include: ['team'], labels_exclude: [], global: { dc: 'eu' } }, evictAfterTicks: 2 };
+    const samples: Sample[] = [
+      { container: null, rows: [{ measurement: 'host_cpu', fields: { user: 5n } }] },
+      { container: container({ labels: { team: 'a' } }), rows: [{ measurement: 'm', tags: { cpu: 'cpu-total' }, fields: { v: 1n, f: 0.5 } }, { measurement: 'n', fields: { s: 'x y' } }] },
+    ];
+    const whole = new LineEncoder(opts).encode(samples);
+    const streaming = new LineEncoder(opts);
+    const out: string[] = [];
+    streaming.beginTick();
+    for (const s of samples) streaming.encodeSample(s, out);
+    streaming.endTick();
+    assert.deepEqual(out, whole);
+    assert.deepEqual(out, [
+      'host_cpu,dc=eu,host=h user=5i',
+      'm,container_image=nginx,container_name=web-1,container_version=1.25,cpu=cpu-total,dc=eu,host=h,team=a v=1i,f=0.5,container_id="' + ID + '"',
+      'n,container_image=nginx,container_name=web-1,container_version=1.25,dc=eu,host=h,team=a s="x y",container_id="' + ID + '"',
+    ]);
+    for (let i = 0; i < 4; i++) {
+      streaming.beginTick();
+      streaming.encodeSample(samples[0], []);
+      streaming.endTick();
+    }
+    assert.equal(streaming.cachedOwners, 1, 'the container absent for 2 × evictAfterTicks ticks is gone');
+  });
+
   test('encodeLines appends the timestamp in each precision', () => {
     const enc = new LineEncoder({ hostname: 'h', tags: noTags });
     const samples: Sample[] = [{ container: null, rows: [{ measurement: 'm', fields: { v: 1n } }] }];

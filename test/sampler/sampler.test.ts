@@ -51,6 +51,16 @@ describe('Sampler.gather', () => {
     assert.equal(samples[1].rows[0].fields.usage_system, 100494890000000n);
   });
 
+  test('gatherEach hands each sample over as it is read, in the order gather() returns them', () => {
+    const v1 = containerInfo(V1_ID, { cgroup: v1Paths(V1_ROOT, V1_ID) });
+    const v2 = containerInfo(V2_ID, { pid: 5100, cgroup: v2CgroupfsPaths(V2_ROOT) });
+    const whole = setup(V1_ROOT, MINE).sampler.gather([v1, v2]);
+    const streamed: Array<{ container: ContainerInfo | null; measurements: string[] }> = [];
+    setup(V1_ROOT, MINE).sampler.gatherEach([v1, v2], (s) => streamed.push({ container: s.container, measurements: measurements(s.rows) }));
+    assert.deepEqual(streamed, whole.map((s) => ({ container: s.container, measurements: measurements(s.rows) })));
+    assert.deepEqual(streamed.map((s) => s.container?.id ?? null), [null, V1_ID, V2_ID]);
+  });
+
   test('collectors.host disabled: no host sample; a disabled collector is not run', () => {
     const { sampler } = setup(V1_ROOT, (c) => {
       MINE(c);
