@@ -40,6 +40,7 @@ const V1_CPU_STAT_KEYS = wantedKeys(['nr_periods', 'nr_throttled', 'throttled_ti
 const V2_CPU_STAT_KEYS = wantedKeys(['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_throttled', 'throttled_usec'] as const);
 
 const US = 1000n;
+const parseQuota = (text: string): Limit | undefined => parseLimit(text);
 
 /** The smaller of the quota and the cpuset; a cpuset that spans every online CPU is no limit. */
 export function limitCpus(quotaUs: bigint | undefined, periodUs: bigint | undefined, cpusetCount: number | undefined, onlineCpus: number): number | undefined {
@@ -76,14 +77,17 @@ export function readCpuV1(ctx: CollectorContext, cgroup: CgroupPaths, perCpu: bo
     }
     if (perCpu) r.perCpuNs = readParsed(ctx, CPU_COLLECTOR, p.perCpu, parseU64List);
   }
+  const cached = cachedLimits(ctx);
+  const limits = cached ?? storeLimits(ctx, readLimitsV1(ctx, cgroup, cpuDir));
   if (cpuDir) {
-    const p = filePaths(ctx, 'v1cpu', cpuDir, V1_CPU);
-    const stat = readFlatKeyed(ctx, CPU_COLLECTOR, p.stat, V1_CPU_STAT_KEYS);
+    // Without a quota the CFS bandwidth timer does not run: nr_periods, nr_throttled and
+    // throttled_time cannot move, so cpu.stat is then read with the limits only.
+    if (!cached || !limits.noQuota) limits.throttling = readFlatKeyed(ctx, CPU_COLLECTOR, filePaths(ctx, 'v1cpu', cpuDir, V1_CPU).stat, V1_CPU_STAT_KEYS);
+    const stat = limits.throttling;
     r.periods = stat?.nr_periods;
     r.throttledPeriods = stat?.nr_throttled;
     r.throttledNs = stat?.throttled_time;
   }
-  const limits = cachedLimits(ctx) ?? storeLimits(ctx, readLimitsV1(ctx, cgroup, cpuDir));
   r.limitCpus = limitCpus(limits.quotaUs, limits.periodUs, limits.cpusetCount, ctx.host.onlineCpus);
   return r;
 }
@@ -94,6 +98,10 @@ interface Limits {
   quotaUs?: bigint;
   periodUs?: bigint;
   cpusetCount?: number;
+  /** v1: cpu.cfs_quota_us said -1 (not merely unreadable). */
+  noQuota?: boolean;
+  /** v1 cpu.stat's last reading (every tick under a quota, else with the limits). */
+  throttling?: Partial<Record<'nr_periods' | 'nr_throttled' | 'throttled_time', bigint>>;
 }
 
 /** The last reading while it is fresh; undefined when the files are due to be read again. */
@@ -110,9 +118,12 @@ function storeLimits(ctx: CollectorContext, limits: Limits): Limits {
 function readLimitsV1(ctx: CollectorContext, cgroup: CgroupPaths, cpuDir: string | undefined): Limits {
   let quotaUs: bigint | undefined;
   let periodUs: bigint | undefined;
+  let noQuota = false;
   if (cpuDir) {
     const p = filePaths(ctx, 'v1cpu', cpuDir, V1_CPU);
-    quotaUs = quotaOf(readParsed(ctx, CPU_COLLECTOR, p.quota, (t) => parseLimit(t)));
+    const quota = readParsed(ctx, CPU_COLLECTOR, p.quota, parseQuota);
+    noQuota = quota?.unlimited === true;
+    quotaUs = quotaOf(quota);
     if (quotaUs !== undefined) periodUs = readParsed(ctx, CPU_COLLECTOR, p.period, parseSingleU64);
   }
   let cpusetCount: number | undefined;
@@ -121,7 +132,7 @@ function readLimitsV1(ctx: CollectorContext, cgroup: CgroupPaths, cpuDir: string
     // effective_cpus is what the scheduler applies (cpus ∩ the parent's); older kernels lack it.
     cpusetCount = readParsed(ctx, CPU_COLLECTOR, p.effective, countCpuList) ?? readParsed(ctx, CPU_COLLECTOR, p.cpus, countCpuList);
   }
-  return { at: ctx.monotonicNs, quotaUs, periodUs, cpusetCount };
+  return { at: ctx.monotonicNs, quotaUs, periodUs, cpusetCount, noQuota };
 }
 
 export function readCpuV2(ctx: CollectorContext, dir: string): CpuReading {

@@ -42,6 +42,23 @@ describe('limits and slow counters', () => {
     assert.equal(run.collect({ monotonicNs: 160n * S })[0].fields.limit_cpus, 4);
   });
 
+  test('cpu v1: throttling counters every tick under a quota; without one (they cannot move) with the limits', () => {
+    const stat = (periods: number) => `nr_periods ${periods}\nnr_throttled 1\nthrottled_time 5\n`;
+    const limited = v1Paths(join(root, 'v1'), V1_ID);
+    writeFileSync(join(limited.dirs.cpu!, 'cpu.cfs_quota_us'), '50000\n');
+    const run = runCollector(createCpuCollector({ perCpu: false }), limited);
+    run.collect({ monotonicNs: 0n });
+    writeFileSync(join(limited.dirs.cpu!, 'cpu.stat'), stat(2000));
+    assert.equal(run.collect({ monotonicNs: 1n * S })[0].fields.throttling_periods, 2000n);
+
+    const free = v1Paths(join(root, 'v1'), V1_OLD_ID);
+    const idle = runCollector(createCpuCollector({ perCpu: false }), free, containerInfo(V1_OLD_ID));
+    assert.equal(idle.collect({ monotonicNs: 0n })[0].fields.throttling_periods, 0n);
+    writeFileSync(join(free.dirs.cpu!, 'cpu.stat'), stat(3));
+    assert.equal(idle.collect({ monotonicNs: 29n * S })[0].fields.throttling_periods, 0n);
+    assert.equal(idle.collect({ monotonicNs: 30n * S })[0].fields.throttling_periods, 3n);
+  });
+
   test('cpu v2: cpu.max re-read every 30 s', () => {
     const paths = v2CgroupfsPaths(join(root, 'v2'));
     const run = runCollector(createCpuCollector({ perCpu: false }), paths, containerInfo(V1_ID));
