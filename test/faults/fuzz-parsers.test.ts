@@ -100,7 +100,7 @@ let inputs = 0;
 
 describe('faults: fuzzed kernel files', () => {
   for (const p of PARSERS) {
-    test(`${p.name}: ${p.files.length} real files × ${RUNS_PER_FILE} mutations, no exception, only u64 values`, () => {
+    test(`${p.name}: ${p.files.length} real files × ${RUNS_PER_FILE} mutations: no exception, no negative value, encoded ≤ 2^63−1`, () => {
       for (const file of p.files) {
         fc.assert(
           fc.property(mutation(file), (text) => {
