@@ -109,7 +109,12 @@ function limited(slow: Slow): boolean {
   return !slow.limit || !slow.limit.unlimited;
 }
 
-function copySlow(fields: Row['fields'], slow: Slow): void {
+/**
+ * The peak can only have grown since it was read: the charged memory read this tick is a lower
+ * bound of it too, so `max_usage` never shows less than the current charge.
+ */
+function copySlow(fields: Row['fields'], slow: Slow, raw: bigint | undefined): void {
+  if (slow.maxUsage !== undefined && raw !== undefined && raw > slow.maxUsage) slow.maxUsage = raw;
   if (slow.maxUsage !== undefined) fields.max_usage = slow.maxUsage;
   if (slow.failCount !== undefined) fields.fail_count = slow.failCount;
   if (slow.oomEvents !== undefined) fields.oom_events = slow.oomEvents;
@@ -129,7 +134,7 @@ function readV1(ctx: CollectorContext, dir: string, fields: Row['fields']): { ra
     slow.oomEvents = slow.oomKill = oom?.oom_kill;
   }
   if (countersDue || limited(slow)) slow.failCount = readParsed(ctx, NAME, p.failcnt, parseSingleU64);
-  copySlow(fields, slow);
+  copySlow(fields, slow, raw);
   return { raw, limit: slow.limit };
 }
 
@@ -150,7 +155,7 @@ function readV2(ctx: CollectorContext, dir: string, fields: Row['fields']): { ra
     slow.oomEvents = events?.oom;
     slow.oomKill = events?.oom_kill;
   }
-  copySlow(fields, slow);
+  copySlow(fields, slow, raw);
   return { raw, limit: slow.limit };
 }
 

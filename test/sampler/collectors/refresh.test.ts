@@ -85,6 +85,18 @@ describe('limits and slow counters', () => {
     assert.equal(run.collect({ monotonicNs: 30n * S })[0].fields.limit, 536870912n);
   });
 
+  test('memory: between two readings of the peak, max_usage is at least the charge read this tick', () => {
+    const paths = v1Paths(join(root, 'v1'), V1_OLD_ID);
+    const dir = paths.dirs.memory!;
+    const run = runCollector(createMemoryCollector(), paths, containerInfo(V1_OLD_ID));
+    const first = run.collect({ monotonicNs: 0n })[0].fields;
+    const above = (first.max_usage as bigint) + 4096n;
+    writeFileSync(join(dir, 'memory.usage_in_bytes'), `${above}\n`);
+    assert.equal(run.collect({ monotonicNs: 1n * S })[0].fields.max_usage, above);
+    writeFileSync(join(dir, 'memory.usage_in_bytes'), '4096\n');
+    assert.equal(run.collect({ monotonicNs: 2n * S })[0].fields.max_usage, above);
+  });
+
   test('memory v1 without a limit: failcnt cannot move, read with the slow counters', () => {
     const paths = v1Paths(join(root, 'v1'), V1_OLD_ID);
     const run = runCollector(createMemoryCollector(), paths, containerInfo(V1_OLD_ID));
