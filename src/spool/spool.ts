@@ -363,14 +363,23 @@ export class Spool {
     this.ack(entry);
   }
 
-  private pendingTotals(): { batches: number; points: number } {
+  private pendingTotals(): { batches: number; points: number; bytes: number } {
     let points = 0;
-    for (const e of this.queue) points += e.lines;
-    return { batches: this.queue.length, points };
+    let bytes = 0;
+    for (const e of this.queue) {
+      points += e.lines;
+      if (e.seq !== null) bytes += e.bytes;
+    }
+    return { batches: this.queue.length, points, bytes };
   }
 
-  stats(): { bytes: number; memoryBytes: number; batches: number; points: number } {
-    return { bytes: this.diskBytes, memoryBytes: this.memoryBytes, ...this.pendingTotals() };
+  /**
+   * `bytes`: spooled on disk and not yet delivered (what an operator asks about); `diskBytes`: the
+   * segment files' size, which also holds the delivered start of the segment being written until
+   * it is rotated (what max_bytes bounds).
+   */
+  stats(): { bytes: number; diskBytes: number; memoryBytes: number; batches: number; points: number } {
+    return { diskBytes: this.diskBytes, memoryBytes: this.memoryBytes, ...this.pendingTotals() };
   }
 
   /** Waits for pending writes, closes the segment file. What is not acked stays for the next run. */
