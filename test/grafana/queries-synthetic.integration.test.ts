@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { INFLUX_V1_URL, requireInfluxV1 } from '../support/services.js';
 import { extractQueries, loadDashboards, substituteMacros, type DashboardQuery } from './queries.js';
 import { syntheticLines } from './synthetic-lines.js';
+import { emptyColumns } from './influx-v1.js';
 
 const DB = `cgflux_test_dashboards_${process.pid}`;
 
@@ -57,7 +58,7 @@ describe('dashboard queries on InfluxDB 1.x', () => {
     await influx(`DROP DATABASE "${DB}"`).catch(() => undefined);
   });
 
-  test('every query runs without an error and returns data', async () => {
+  test('every query runs without an error and returns data, in every column', async () => {
     assert.ok(queries.length > 70, `only ${queries.length} queries`);
     const problems: string[] = [];
     for (const q of queries) {
@@ -66,6 +67,7 @@ describe('dashboard queries on InfluxDB 1.x', () => {
       const error = json.error ?? json.results?.[0]?.error;
       if (error) problems.push(`${q.file} ${q.where}: ${error}\n    ${sql}`);
       else if (!json.results?.[0]?.series?.length) problems.push(`${q.file} ${q.where}: no data\n    ${sql}`);
+      else if (emptyColumns(json.results[0].series).length) problems.push(`${q.file} ${q.where}: no value in ${emptyColumns(json.results[0].series).join(', ')}\n    ${sql}`);
     }
     assert.deepEqual(problems, []);
   });
