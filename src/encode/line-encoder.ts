@@ -19,8 +19,11 @@ interface SeriesOwner {
   baseTags: Map<string, string>;
   /** `,container_id="…"` for container rows, '' for host rows. */
   idField: string;
-  /** row key → escaped `measurement,k=v,… ` prefix. */
-  series: Map<string, string>;
+  /**
+   * Escaped `measurement,k=v,… ` prefixes by row-key number (LineEncoder.rowKeyIds): the row keys
+   * are the same for every container, so they are kept once, not once per container.
+   */
+  series: string[];
   lastSeenTick: number;
   /** The ContainerInfo values the tags were built from, to detect changes. */
   source?: ContainerSnapshot;
@@ -50,6 +53,7 @@ export function flattenInPlace(s: string): string {
   return s;
 }
 const MAX_FIELD_KEYS = 10_000;
+const MAX_ROW_KEYS = 10_000;
 
 function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
   if (a === b) return true;
@@ -77,6 +81,8 @@ export class LineEncoder {
   private readonly owners = new Map<string, SeriesOwner>();
   private readonly fieldKeys = new Map<string, string>();
   private readonly measurements = new Map<string, string>();
+  /** Row key (measurement and row tags) → small number indexing SeriesOwner.series. */
+  private readonly rowKeyIds = new Map<string, number>();
   /** Row-tag objects reused by collectors map straight to their row-key suffix. */
   private readonly rowTagKeys = new WeakMap<object, string>();
   private readonly labelFilter: LabelFilter;
@@ -155,7 +161,7 @@ export class LineEncoder {
   private buildHostOwner(): SeriesOwner {
     const baseTags = new Map<string, string>(Object.entries(this.options.tags.global));
     baseTags.set('host', this.options.hostname);
-    return { baseTags, idField: '', series: new Map(), lastSeenTick: 0 };
+    return { baseTags, idField: '', series: [], lastSeenTick: 0 };
   }
 
   private buildContainerOwner(c: ContainerInfo): SeriesOwner {
@@ -177,7 +183,7 @@ export class LineEncoder {
       labels: { ...c.labels },
     };
     const idField = flattenInPlace(`,${this.fieldKey('container_id')}=${encodeFieldValue(c.id)}`);
-    return { baseTags, idField, series: new Map(), lastSeenTick: 0, source };
+    return { baseTags, idField, series: [], lastSeenTick: 0, source };
   }
 
   private rowKey(row: Row): string {
@@ -194,12 +200,26 @@ export class LineEncoder {
 
   private prefixOf(owner: SeriesOwner, row: Row): string {
     const key = this.rowKey(row);
-    let prefix = owner.series.get(key);
+    let id = this.rowKeyIds.get(key);
+    if (id === undefined) {
+      // Row keys come from collectors (measurements, devices, interfaces): a few hundred at most,
+      // but bounded anyway so that odd input cannot grow it for ever.
+      if (this.rowKeyIds.size >= MAX_ROW_KEYS) this.resetRowKeys();
+      id = this.rowKeyIds.size;
+      this.rowKeyIds.set(flattenInPlace(key), id);
+    }
+    let prefix = owner.series[id];
     if (prefix === undefined) {
       prefix = this.buildPrefix(owner, row);
-      owner.series.set(flattenInPlace(key), prefix);
+      owner.series[id] = prefix;
     }
     return prefix;
+  }
+
+  /** Numbers are reassigned from 0: every owner's cached prefixes are dropped with them. */
+  private resetRowKeys(): void {
+    this.rowKeyIds.clear();
+    for (const owner of this.owners.values()) owner.series = [];
   }
 
   private buildPrefix(owner: SeriesOwner, row: Row): string {

@@ -151,6 +151,19 @@ describe('LineEncoder', () => {
     assert.equal(streaming.cachedOwners, 1, 'the container absent for 2 × evictAfterTicks ticks is gone');
   });
 
+  test('row keys are shared by containers and bounded: past 10,000 distinct ones the cache starts over, lines stay right', () => {
+    const enc = new LineEncoder({ hostname: 'h', tags: noTags });
+    const a = container();
+    const b = container({ id: 'b'.repeat(64), name: 'web-2' });
+    const rows = Array.from({ length: 10_050 }, (_, i) => ({ measurement: 'm', tags: { device: `d${i}` }, fields: { v: BigInt(i) } }));
+    const lines = enc.encode([{ container: a, rows }, { container: b, rows: rows.slice(0, 2) }]);
+    assert.equal(lines.length, 10_052);
+    assert.equal(lines[10_049], `m,container_image=nginx,container_name=web-1,container_version=1.25,device=d10049,host=h v=10049i,container_id="${ID}"`);
+    assert.equal(lines[10_051], `m,container_image=nginx,container_name=web-2,container_version=1.25,device=d1,host=h v=1i,container_id="${'b'.repeat(64)}"`);
+    const again = enc.encode([{ container: a, rows: rows.slice(0, 1) }]);
+    assert.equal(again[0], `m,container_image=nginx,container_name=web-1,container_version=1.25,device=d0,host=h v=0i,container_id="${ID}"`);
+  });
+
   test('encodeLines appends the timestamp in each precision', () => {
     const enc = new LineEncoder({ hostname: 'h', tags: noTags });
     const samples: Sample[] = [{ container: null, rows: [{ measurement: 'm', fields: { v: 1n } }] }];
