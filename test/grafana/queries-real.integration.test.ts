@@ -168,8 +168,8 @@ describe('every dashboard query on real cgflux data written through influxdb_v1'
       assert.ok(Math.max(...numbers(disk, 'read')) > 0, `${title}: no read`);
     }
     const bytes = await run('container-detail.json', 'panel "Disk bytes per second, per device"', vars);
-    // 8 MiB per dd round: one second with a round in it moves at least a few MiB.
-    assert.ok(Math.max(...numbers(bytes, 'write')) >= 4 * 1024 * 1024, `peak write ${Math.max(...numbers(bytes, 'write'))} B/s`);
+    // 8 MiB per dd round: even on a busy disk some second moves more than 1 MiB.
+    assert.ok(Math.max(...numbers(bytes, 'write')) > 1024 * 1024, `peak write ${Math.max(...numbers(bytes, 'write'))} B/s`);
   });
 
   test('per-interface network panel shows the ping on lo', async () => {
@@ -216,7 +216,7 @@ describe('every dashboard query on real cgflux data written through influxdb_v1'
     assert.ok(limited, JSON.stringify(cpu.map((s) => s.tags)));
     assert.equal(numbers([limited], 'limit')[0], LIMITS.cpus);
     const p95 = numbers([limited], 'p95')[0] as number;
-    assert.ok(p95 > 0 && p95 <= LIMITS.cpus * 1.1, `p95 ${p95} CPUs under a ${LIMITS.cpus} CPU quota`);
+    assert.ok(p95 > 0 && p95 <= LIMITS.cpus * 1.2, `p95 ${p95} CPUs under a ${LIMITS.cpus} CPU quota`);
     const mem = await run('capacity.json', 'panel "Memory working set per container, last 30 days');
     assert.equal(numbers(mem.filter((s) => s.tags?.container_name === feeders.names.oom), 'limit')[0], OOM_LIMIT);
     const services = await run('capacity.json', 'panel "Per compose service (one replica), last 7 days" target B');
