@@ -135,6 +135,16 @@ export class DeliveryLoop {
     const errorClass = outcome.kind === 'retry' ? outcome.errorClass : outcome.kind;
     this.counters.countError(errorClass, `${this.sender.target}: ${outcome.message}`);
     this.failedAttempts++;
+    // A missing database that create_database may create is not an error yet: create it first and
+    // retry soon; only when that fails is it reported (once per failure streak, as below).
+    if (outcome.kind === 'not_found' && this.sender.createTarget && !this.createdTarget) {
+      this.createdTarget = await this.sender.createTarget();
+      if (this.createdTarget) {
+        this.log.info('output: created the missing database', { target: this.sender.target });
+        await this.sleep(retryDelay(this.retry, attempt));
+        return;
+      }
+    }
     const state = `${outcome.kind}/${errorClass}`;
     if (this.failing !== state) {
       this.failing = state;
@@ -142,13 +152,7 @@ export class DeliveryLoop {
       if (outcome.kind === 'retry') this.log.warn('output: write failed; the data stays in the spool and is retried', fields);
       else this.log.error(this.loudMessage(outcome.kind), fields);
     }
-    // Create the missing database (once per failure streak if it works), then retry soon.
-    let created = false;
-    if (outcome.kind === 'not_found' && this.sender.createTarget && !this.createdTarget) {
-      created = this.createdTarget = await this.sender.createTarget();
-      if (created) this.log.info('output: created the missing database', { target: this.sender.target });
-    }
-    const delay = outcome.kind === 'retry' || created ? retryDelay(this.retry, attempt, outcome.kind === 'retry' ? outcome.retryAfterMs : undefined) : this.retry.max_ms;
+    const delay = outcome.kind === 'retry' ? retryDelay(this.retry, attempt, outcome.retryAfterMs) : this.retry.max_ms;
     await this.sleep(delay);
   }
 

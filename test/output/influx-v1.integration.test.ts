@@ -37,6 +37,7 @@ describe('influxdb_v1 output → InfluxDB 1.6.7', () => {
       assert.equal(await output.flush(Date.now() + 15_000), true);
       assert.equal(output.stats().pointsWritten, n);
       assert.equal(log.count('info', 'created the missing database'), 1);
+      assert.equal(log.count('error', 'does not exist'), 0, 'a database create_database made is no error');
       const count = await influxql('SELECT count(v) FROM cpu');
       assert.equal(count.results[0].series![0].values[0][1], n);
       const sum = await influxql('SELECT sum(v) FROM cpu');
