@@ -93,6 +93,13 @@ export function registerDaemonMetrics(m: MetricsRegistry, parts: MeteredParts, c
     m.counterFn(fresh(name), help, carry.counter(name, labels, fn), labels);
 
   m.gaugeFn(fresh('kept_open_files'), 'cgroup and procfs files kept open between ticks.', () => files.openCount);
+  // The descriptor budget is one per process and outlives reloads: its counters are not carried.
+  const budget = files.budget;
+  m.gaugeFn(fresh('kept_open_budget'), 'Most descriptors cgflux keeps open (open-files limit minus a reserve); beyond it files are read with open/read/close.', () => budget.limit);
+  m.gaugeFn(fresh('kept_open_budget_used'), 'Descriptors kept open under the budget (cgroup files and per-thread status files).', () => budget.used);
+  m.counterFn(fresh('fallback_reads_total'), 'Reads done with open/read/close because the descriptor budget was spent: raise the open-files limit (LimitNOFILE).', () => budget.fallbackReads);
+  m.counterFn(fresh('descriptor_exhausted_total'), 'Opens that failed with EMFILE/ENFILE although the budget allowed them.', () => budget.exhaustedOpens);
+  m.gaugeFn(fresh('fallback_containers'), 'Containers read with open/read/close in the last tick.', () => files.fallbackContainers);
   m.dynamic('counter', fresh('read_errors_total'), 'Values that could not be read, by collector and reason (missing, unreadable, vanished, malformed, empty, pid_gone).', carry.dynamic('read_errors_total', () =>
     errors.entries().map(([collector, reason, value]) => ({ labels: { collector, reason }, value })),
   ));
