@@ -2,17 +2,7 @@
 // `key=value-glob`), and by Docker state. Exclusion wins over inclusion; empty include rules
 // include everything.
 import type { DockerConfig, MatchRules } from '../config/schema.js';
-
-/** Compiles a `*`/`?` glob into an anchored regular expression. */
-export function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (const ch of glob) {
-    if (ch === '*') source += '.*';
-    else if (ch === '?') source += '.';
-    else source += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 's');
-}
+import { globToRegExp } from '../glob.js';
 
 interface LabelRule {
   key: string;

@@ -1,16 +1,7 @@
 // Which container labels become tags: `tags.labels_include` / `labels_exclude` globs (`*`, `?`).
 // An empty include list copies no labels (labels are unbounded cardinality; opt in explicitly).
 // Compiled once; evaluated only when a container's tag set is (re)built, never per tick.
-
-function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (const ch of glob) {
-    if (ch === '*') source += '.*';
-    else if (ch === '?') source += '.';
-    else source += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 's');
-}
+import { globToRegExp } from '../glob.js';
 
 export type LabelFilter = (key: string) => boolean;
 

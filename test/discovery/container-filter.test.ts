@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ContainerFilter, globToRegExp } from '../../src/discovery/container-filter.js';
+import { ContainerFilter } from '../../src/discovery/container-filter.js';
+import { globToRegExp } from '../../src/glob.js';
 
 const rules = (names: string[] = [], labels: string[] = []) => ({ names, labels });
 
