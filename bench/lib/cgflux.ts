@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { defaultConfig, type Config } from '../../src/config/schema.js';
 import type { ContainerInfo, Sample } from '../../src/model.js';
-import { LineEncoder, encodeLines } from '../../src/encode/index.js';
+import { LineEncoder, encodeLines, withTimestamp } from '../../src/encode/index.js';
 import { KeptFiles } from '../../src/sampler/kept-files.js';
 import { ReadErrors } from '../../src/sampler/read-errors.js';
 import { Sampler } from '../../src/sampler/sampler.js';
@@ -12,11 +12,23 @@ import type { TreeRoots } from '../synthetic/tree.js';
 
 export interface Pipeline {
   config: Config;
+  /**
+   * One tick as the daemon runs it (Pipeline.tick): Sampler.gatherEach hands each container's
+   * sample to LineEncoder.encodeSample at once, between beginTick/endTick; then the lines get their
+   * ns timestamp as an output would. Returns the number of lines.
+   */
+  tick(containers: readonly ContainerInfo[], timeMs: number): number;
+  /** Gather then encode, apart: only to split a tick's cost into reading+parsing and encoding. */
   gather(containers: readonly ContainerInfo[]): Sample[];
   /** Complete lines (ns timestamps) of one tick, through the daemon's cached encoder. */
   encode(samples: readonly Sample[], timeMs: number): string[];
   /** Values that could not be read so far, [collector, reason, count] (a healthy tree has none). */
   readErrors(): Array<[string, string, number]>;
+  /**
+   * The descriptor budget: descriptors kept open, reads done with open/read/close so far
+   * (monotonic) and containers that had one during the last tick.
+   */
+  descriptors(): { keptOpen: number; keptOpenLimit: number; fallbackReads: number; fallbackContainers: number };
   close(): void;
 }
 
@@ -34,13 +46,27 @@ export function benchConfig(roots?: TreeRoots): Config {
 /** The daemon's sampler and encoder; `collectors` replaces the configured set (per-collector breakdown). */
 export async function createPipeline(config: Config, collectors?: Collector[]): Promise<Pipeline> {
   const errors = new ReadErrors();
-  const sampler = new Sampler(config, new KeptFiles(errors), errors, collectors);
+  const files = new KeptFiles(errors);
+  const sampler = new Sampler(config, files, errors, collectors);
   const encoder = new LineEncoder({ hostname: config.host.hostname, tags: config.tags });
   return {
     config,
+    tick: (containers, timeMs) => {
+      const bodies: string[] = [];
+      encoder.beginTick();
+      sampler.gatherEach(containers, (sample) => encoder.encodeSample(sample, bodies));
+      encoder.endTick();
+      return withTimestamp(bodies, timeMs, 'ns').length;
+    },
     gather: (containers) => sampler.gather(containers),
     encode: (samples, timeMs) => encodeLines(encoder, samples, timeMs, 'ns'),
     readErrors: () => errors.entries(),
+    descriptors: () => ({
+      keptOpen: files.budget.used,
+      keptOpenLimit: files.budget.limit,
+      fallbackReads: files.fallbackReads,
+      fallbackContainers: files.fallbackContainers,
+    }),
     close: () => sampler.close(),
   };
 }

@@ -12,10 +12,10 @@ export interface SyntheticChildResult {
   layout: Layout;
   containers: number;
   ticks: number;
+  /** Wall time of one tick as the daemon runs it (gatherEach streaming into the encoder). */
   gather_median_ms: number;
   gather_p99_ms: number;
-  encode_median_ms: number;
-  /** CPU (user+system) of gather + encode, per container-sample, median over ticks. */
+  /** CPU (user+system) of one tick, per container-sample, median over ticks. */
   us_per_container_sample: number;
   /** Median of the RSS read after each measured tick, MB (V8 collects lazily: one reading is noisy). */
   rss_mb: number;
@@ -25,11 +25,16 @@ export interface SyntheticChildResult {
   rss_last_mb: number;
   heap_used_mb: number;
   open_fds: number;
-  /** Descriptors the sampler holds per container (kept cgroup and /proc files). */
+  /** Descriptors the sampler keeps open per container (capped by the descriptor budget). */
   fds_per_container: number;
   fd_limit: string;
+  kept_open: number;
+  kept_open_limit: number;
+  /** Reads done with open/read/close per tick because the budget was spent, median over ticks. */
+  fallback_reads_per_tick: number;
+  /** Containers that had at least one such read in the last tick. */
+  fallback_containers: number;
   lines_per_tick: number;
-  containers_with_rows: number;
   /** Values the sampler could not read, per tick (a complete tree under a sufficient fd limit: 0). */
   read_errors_per_tick: number;
   /** RSS of the bare process before the sampler existed, MB (node itself). */
@@ -71,11 +76,10 @@ async function main(): Promise<void> {
   const pipeline = await createPipeline(benchConfig(treeRoots(root)));
 
   const gatherMs: number[] = [];
-  const encodeMs: number[] = [];
   const cpuUs: number[] = [];
+  const fallbackReads: number[] = [];
   let lines = 0;
   let errorsAfterWarmup = 0;
-  let withRows = 0;
   const roots = treeRoots(root);
   // Opened before the sampler takes descriptors, so that it works even when the sampler used them all.
   const procStatFd = openSync(join(roots.procRoot, 'stat'), 'r+');
@@ -86,21 +90,18 @@ async function main(): Promise<void> {
     ftruncateSync(procStatFd, 0);
     writeSync(procStatFd, text, 0, 'latin1');
     const cpu0 = cpuMicros();
+    const fallback0 = pipeline.descriptors().fallbackReads;
     const t0 = performance.now();
-    const samples = pipeline.gather(containers);
+    lines = pipeline.tick(containers, Date.now());
     const t1 = performance.now();
-    const encoded = pipeline.encode(samples, Date.now());
-    const t2 = performance.now();
     const cpu = cpuMicros() - cpu0;
     if (t === warmup - 1) errorsAfterWarmup = totalErrors(pipeline.readErrors());
     if (t >= warmup) {
       gatherMs.push(t1 - t0);
-      encodeMs.push(t2 - t1);
       cpuUs.push(cpu);
+      fallbackReads.push(pipeline.descriptors().fallbackReads - fallback0);
       rssSeries.push(rssMb());
     }
-    lines = encoded.length;
-    withRows = samples.filter((s) => s.container !== null && s.rows.length > 0).length;
     // A daemon tick ends here; let the event loop breathe as it would between ticks.
     await new Promise((r) => setImmediate(r));
   }
@@ -109,13 +110,13 @@ async function main(): Promise<void> {
   (globalThis as { gc?: () => void }).gc?.();
   const heapLive = process.memoryUsage().heapUsed;
   const openFds = readdirSync('/proc/self/fd').length;
+  const descriptors = pipeline.descriptors();
   const result: SyntheticChildResult = {
     layout,
     containers: count,
     ticks,
     gather_median_ms: median(gatherMs),
     gather_p99_ms: percentile(gatherMs, 99),
-    encode_median_ms: median(encodeMs),
     us_per_container_sample: median(cpuUs) / count,
     rss_mb: median(rssSeries),
     rss_max_mb: Math.max(...rssSeries),
@@ -125,8 +126,11 @@ async function main(): Promise<void> {
     open_fds: openFds,
     fds_per_container: (openFds - fdsBefore) / count,
     fd_limit: fdLimit(),
+    kept_open: descriptors.keptOpen,
+    kept_open_limit: descriptors.keptOpenLimit,
+    fallback_reads_per_tick: median(fallbackReads),
+    fallback_containers: descriptors.fallbackContainers,
     lines_per_tick: lines,
-    containers_with_rows: withRows,
     read_errors_per_tick: (totalErrors(pipeline.readErrors()) - errorsAfterWarmup) / ticks,
     rss_before_mb: rssBefore / (1024 * 1024),
     heap_live_mb: heapLive / (1024 * 1024),

@@ -2,7 +2,7 @@
 // written below one root (a tmpfs in the benchmark), plus the ContainerInfos that point at them.
 // The sampler is configured with proc_root/cgroup_root/sys_root inside the tree and cannot tell
 // it from a real host, which lets the benchmark measure 5,000 containers on a 2-core machine.
-//   <root>/proc          proc_root: stat, meminfo, <pid>/{status,cgroup,net/dev,task/<tid>/status}, <tid>/status
+//   <root>/proc          proc_root: stat, meminfo, <pid>/{status,cgroup,oom_score_adj,net/dev,task/<tid>/status}, <tid>/status
 //   <root>/cgroup        cgroup_root: v1 <controller>/docker/<id>/…  |  v2 system.slice/docker-<id>.scope/…
 //   <root>/sys           sys_root: dev/block/<maj:min>/uevent
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -178,7 +178,8 @@ function writeProc(roots: TreeRoots, layout: Layout, i: number, id: string): voi
   for (const [tgid, tids] of tasksOf) {
     const dir = join(roots.procRoot, String(tgid));
     const name = tgid === pid ? 'app' : 'helper';
-    write(dir, { status: c.taskStatus(i, tgid, tgid, name), stat: c.taskStat(tgid, name), cgroup: cgroupLine });
+    // The network collector checks that the pid is still alive with oom_score_adj.
+    write(dir, { status: c.taskStatus(i, tgid, tgid, name), stat: c.taskStat(tgid, name), cgroup: cgroupLine, oom_score_adj: '0\n' });
     write(join(dir, 'net'), { dev: c.netDev(i) });
     for (const tid of tids) {
       const status = c.taskStatus(i, tgid, tid, name);

@@ -74,7 +74,7 @@ describe('synthetic host tree', () => {
     assert.equal(Object.keys(stat.values).length, 4);
   });
 
-  test('procfs: net/dev with lo and eth0, a status per thread also under /proc/<tid>, host files', () => {
+  test('procfs: net/dev with lo and eth0, oom_score_adj, a status per thread also under /proc/<tid>, host files', () => {
     const dir = join(root, 'v1');
     const { procRoot, sysRoot } = treeRoots(dir);
     const pid = syntheticPid(2);
@@ -87,6 +87,8 @@ describe('synthetic host tree', () => {
     }
     assert.equal(parseTaskStatus(read(join(procRoot, String(pid + 1), 'status')))?.tgid, pid, 'hidden /proc/<tid> of a thread');
     assert.ok(read(join(procRoot, String(pid), 'stat')).startsWith(`${pid} (app) S `));
+    // The network collector's liveness check reads it before net/dev.
+    for (const tgid of [pid, pid + 2]) assert.equal(read(join(procRoot, String(tgid), 'oom_score_adj')), '0\n');
     assert.equal(parseProcStat(read(join(procRoot, 'stat')))?.onlineCpus, 2);
     assert.match(read(join(sysRoot, 'dev', 'block', '8:16', 'uevent')), /DEVNAME=sdb/);
   });
