@@ -41,10 +41,13 @@ export async function startFeeders(started: string[]): Promise<Feeders> {
     // Each round's subshell is OOM-killed (the sampler integration test's recipe). Its oom_score_adj
     // of 1000 makes it the victim every time: otherwise the killer sometimes picks the container's
     // own shell (pid 1), the container dies after one OOM and its counters stop.
+    // Four rounds, after the daemon's first reading: Docker emits ~9 `oom` events per round, and an
+    // endless loop would push every other event (the late container's die with its exit code) out
+    // of the Events table's newest 200.
     track(startContainer({
       name: names.oom,
       flags: ['--memory', '16m'],
-      script: 'while :; do (echo 1000 >/proc/self/oom_score_adj; x=$(head -c 64m /dev/zero | tr "\\0" a)); sleep 1; done',
+      script: 'sleep 5; i=0; while [ $i -lt 4 ]; do (echo 1000 >/proc/self/oom_score_adj; x=$(head -c 64m /dev/zero | tr "\\0" a)); i=$((i+1)); sleep 1; done; sleep 600',
     })),
   ]);
   return { names, ids: started, disk: { majMin: disk.majMin, name: disk.name } };
