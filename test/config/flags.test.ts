@@ -4,18 +4,9 @@ import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONFIG_FLAGS, ConfigError, configFlagParseOptions, loadConfig } from '../../src/config/load.js';
+import { CONFIG_FLAGS, configFlagParseOptions, loadConfig } from '../../src/config/load.js';
 import { ROOT_SPEC, leafAt } from '../../src/config/spec.js';
-
-function issuesOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof ConfigError);
-    return err.message.split('\n');
-  }
-  assert.fail('expected a ConfigError');
-}
+import { issuesOf } from './issues-of.js';
 
 const NO_FILE = { env: {}, hostname: 'h', defaultFile: '/nonexistent' };
 

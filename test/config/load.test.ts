@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../../src/config/load.js';
 import { defaultConfig } from '../../src/config/schema.js';
+import { issuesOf } from './issues-of.js';
 
 const DEFAULT_FILE = fileURLToPath(new URL('../../config/cgflux.yaml', import.meta.url));
 
@@ -22,16 +23,6 @@ function writeConfig(dir: string, text: string): string {
   const file = join(dir, 'cgflux.yaml');
   writeFileSync(file, text);
   return file;
-}
-
-function issuesOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof ConfigError);
-    return err.message.split('\n');
-  }
-  assert.fail('expected a ConfigError');
 }
 
 describe('the shipped config/cgflux.yaml', () => {
