@@ -5,12 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'node:http';
 import { defaultOutput } from '../../src/config/outputs.js';
 import type { InfluxV2Output } from '../../src/config/schema.js';
 import { LineEncoder } from '../../src/encode/index.js';
 import { logger } from '../../src/log.js';
 import { Output } from '../../src/output/output.js';
+import { httpGet } from '../../test/support/servers.js';
 import { sampleRows } from './encode-samples.js';
 
 export interface E2eResult {
@@ -33,22 +33,9 @@ export interface E2eOptions {
   containers?: number;
 }
 
-function post(url: string, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /** Samples stored for `selector`, from /api/v1/export (one JSON series per line). */
 async function exportedSamples(url: string, selector: string): Promise<number> {
-  const res = await post(`${url}/api/v1/export`, `match[]=${encodeURIComponent(selector)}`);
+  const res = await httpGet(`${url}/api/v1/export`, `match[]=${encodeURIComponent(selector)}`);
   if (res.status !== 200) throw new Error(`VictoriaMetrics export answered ${res.status}: ${res.text.slice(0, 200)}`);
   let n = 0;
   for (const line of res.text.split('\n')) if (line) n += (JSON.parse(line) as { values: unknown[] }).values.length;

@@ -49,6 +49,14 @@ export interface VictoriaExportSeries {
 }
 
 /** A private VictoriaMetrics: `stop()` and `start()` keep port and data dir; `remove()` deletes both. */
+/** SIGTERM a server we started and wait until it has exited (both servers flush on SIGTERM). */
+async function terminate(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 export class PrivateVictoria {
   private child: ChildProcess | undefined;
   private constructor(
@@ -82,11 +90,7 @@ export class PrivateVictoria {
 
   /** SIGTERM and wait for the exit (VictoriaMetrics flushes on SIGTERM). */
   async stop(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
+    await terminate(this.child);
     this.child = undefined;
   }
 
@@ -149,11 +153,7 @@ export class PrivateInfluxd {
   }
 
   async stop(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
+    await terminate(this.child);
     this.child = undefined;
   }
 
