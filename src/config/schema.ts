@@ -24,7 +24,7 @@ export interface MatchRules {
 export interface DockerConfig {
   /** unix socket path, or `tcp://127.0.0.1:2375`. */
   socket: string;
-  /** Full re-list that reconciles the registry with dockerd, ms. */
+  /** Full re-list that reconciles the known containers with dockerd, ms. */
   relist_interval_ms: number;
   /** Timeout of one Docker API call, ms. */
   timeout_ms: number;

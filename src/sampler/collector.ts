@@ -3,7 +3,7 @@
 // content to a pure parser; it appends complete rows to `out`.
 import type { CgroupPaths, ContainerInfo, Row } from '../model.js';
 import type { KeptFiles } from './kept-files.js';
-import type { ReadErrors } from './read-errors.js';
+import type { ReadErrors } from '../errors/read-errors.js';
 
 /** Host-wide figures read once per tick, before the containers, for percentages. */
 export interface HostSnapshot {

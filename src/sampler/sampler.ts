@@ -8,7 +8,7 @@ import type { CgroupPaths, ContainerInfo, Row, Sample } from '../model.js';
 import { logger } from '../log.js';
 import type { Collector, CollectorContext, HostSnapshot } from './collector.js';
 import type { KeptFiles } from './kept-files.js';
-import type { ReadErrors } from './read-errors.js';
+import type { ReadErrors } from '../errors/read-errors.js';
 import { createEnabledCollectors } from './collectors/index.js';
 import { HostReader } from './host.js';
 

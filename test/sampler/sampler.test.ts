@@ -7,7 +7,7 @@ import { defaultConfig } from '../../src/config/schema.js';
 import type { ContainerInfo } from '../../src/model.js';
 import type { Collector } from '../../src/sampler/collector.js';
 import { KeptFiles } from '../../src/sampler/kept-files.js';
-import { ReadErrors } from '../../src/sampler/read-errors.js';
+import { ReadErrors } from '../../src/errors/read-errors.js';
 import { Sampler } from '../../src/sampler/sampler.js';
 import { V1_ID, V1_OLD_ID, V1_ROOT, V2_ID, V2_ROOT, containerInfo, errorList, v1Paths, v2CgroupfsPaths } from './support/fixture-trees.js';
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { CgroupPaths, ContainerInfo } from '../../../src/model.js';
 import type { Collector, CollectorContext } from '../../../src/sampler/collector.js';
 import { KeptFiles } from '../../../src/sampler/kept-files.js';
-import { ReadErrors } from '../../../src/sampler/read-errors.js';
+import { ReadErrors } from '../../../src/errors/read-errors.js';
 import type { Row } from '../../../src/model.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));

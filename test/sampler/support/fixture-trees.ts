@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { CgroupPaths, ContainerInfo, Row } from '../../../src/model.js';
 import type { Collector, CollectorContext, HostSnapshot } from '../../../src/sampler/collector.js';
 import { KeptFiles } from '../../../src/sampler/kept-files.js';
-import { ReadErrors } from '../../../src/sampler/read-errors.js';
+import { ReadErrors } from '../../../src/errors/read-errors.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 export const V1_ROOT = `${FIXTURES}cgroup-v1`;
