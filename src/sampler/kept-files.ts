@@ -103,11 +103,6 @@ export class KeptFiles {
     this.byOwner.delete(owner);
   }
 
-  /** Releases every owner not in `alive`. */
-  releaseAllExcept(alive: ReadonlySet<string>): void {
-    for (const owner of [...this.byOwner.keys()]) if (!alive.has(owner)) this.release(owner);
-  }
-
   closeAll(): void {
     for (const owner of [...this.byOwner.keys()]) this.release(owner);
   }
