@@ -165,14 +165,15 @@ describe('Sampler.gather', () => {
   });
 
   test('a collector that throws loses only its own rows, counted and logged once', () => {
-    const broken: Collector = {
+    const broken: Collector<undefined> = {
       name: 'broken',
-      collect(_ctx, out) {
+      createState: () => undefined,
+      collect(_ctx, _state, out) {
         out.push({ measurement: 'half', fields: { a: 1 } });
         throw new Error('bug');
       },
     };
-    const pids: Collector = { name: 'ok', collect: (_ctx, out) => void out.push({ measurement: 'fine', fields: { b: 2n } }) };
+    const pids: Collector<undefined> = { name: 'ok', createState: () => undefined, collect: (_ctx, _state, out) => void out.push({ measurement: 'fine', fields: { b: 2n } }) };
     const { sampler, errors } = setup(V1_ROOT, (c) => (c.collectors.host.enabled = false), [broken, pids]);
     const samples = sampler.gather([containerInfo(V1_ID), containerInfo(V1_OLD_ID)]);
     assert.deepEqual(samples.map((s) => measurements(s.rows)), [['fine'], ['fine']]);
