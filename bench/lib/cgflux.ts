@@ -5,7 +5,7 @@ import { defaultConfig, type Config } from '../../src/config/schema.js';
 import type { ContainerInfo, Sample } from '../../src/model.js';
 import { LineEncoder, encodeLines, withTimestamp } from '../../src/encode/index.js';
 import { KeptFiles } from '../../src/sampler/kept-files.js';
-import { ReadErrors } from '../../src/sampler/read-errors.js';
+import { ReadErrors } from '../../src/errors/read-errors.js';
 import { Sampler } from '../../src/sampler/sampler.js';
 import type { Collector } from '../../src/sampler/collector.js';
 import type { TreeRoots } from '../synthetic/tree.js';

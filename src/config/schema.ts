@@ -2,6 +2,10 @@
 // Keys are snake_case exactly as in the YAML file, so a key in an error message is the key
 // the operator typed. Durations and sizes are already parsed here (ms, bytes).
 import type { LogFormat, LogLevel } from '../log.js';
+import { collectorDefaults, type CollectorsConfig } from '../sampler/collectors/index.js';
+
+/** Built from the collector modules' definitions (sampler/collectors/index.ts). */
+export type { CollectorsConfig };
 
 export interface HostConfig {
   /** Where the host's /proc is visible (`/host/proc` inside a container). */
@@ -24,7 +28,7 @@ export interface MatchRules {
 export interface DockerConfig {
   /** unix socket path, or `tcp://127.0.0.1:2375`. */
   socket: string;
-  /** Full re-list that reconciles the registry with dockerd, ms. */
+  /** Full re-list that reconciles the known containers with dockerd, ms. */
   relist_interval_ms: number;
   /** Timeout of one Docker API call, ms. */
   timeout_ms: number;
@@ -32,19 +36,6 @@ export interface DockerConfig {
   exclude: MatchRules;
   /** Docker states whose containers are sampled. */
   states: string[];
-}
-
-export interface CollectorsConfig {
-  cpu: { enabled: boolean; per_cpu: boolean };
-  memory: { enabled: boolean };
-  blkio: { enabled: boolean };
-  network: { enabled: boolean; include_loopback: boolean };
-  context_switches: { enabled: boolean };
-  pids: { enabled: boolean };
-  psi: { enabled: boolean };
-  status: { enabled: boolean };
-  events: { enabled: boolean };
-  host: { enabled: boolean };
 }
 
 export interface TagsConfig {
@@ -154,18 +145,7 @@ export function defaultConfig(hostname: string): Config {
       states: ['running'],
     },
     interval: { every_ms: 10_000, cron: null },
-    collectors: {
-      cpu: { enabled: true, per_cpu: false },
-      memory: { enabled: true },
-      blkio: { enabled: true },
-      network: { enabled: true, include_loopback: false },
-      context_switches: { enabled: true },
-      pids: { enabled: true },
-      psi: { enabled: true },
-      status: { enabled: true },
-      events: { enabled: true },
-      host: { enabled: true },
-    },
+    collectors: collectorDefaults(),
     tags: { labels_include: [], labels_exclude: [], global: {} },
     spool: { dir: '/var/lib/cgflux/spool', max_bytes: 512 * 1024 * 1024, segment_bytes: 4 * 1024 * 1024 },
     outputs: [],

@@ -1,6 +1,8 @@
 // The YAML file's shape, declared once and used by the file reader, the environment and flag
 // mapping, the renderer and `config check`. YAML keys are the operator's words (`relist_interval:
-// 60s`); `key` names the field of `Config` when it differs (`relist_interval_ms`).
+// 60s`); `key` names the field of `Config` when it differs (`relist_interval_ms`). The
+// `collectors:` section comes from the collector modules' definitions.
+import { collectorsSpec } from '../sampler/collectors/index.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export const LOG_FORMATS = ['text', 'json'] as const;
@@ -69,7 +71,6 @@ const duration = (key: string, min: number, max: number, zero?: string): LeafFie
   leaf: zero === undefined ? { kind: 'duration', min, max } : { kind: 'duration', min, max, zero },
 });
 const size = (key: string, min: number, max: number): LeafField => ({ key, leaf: { kind: 'size', min, max } });
-const enabled = (extra: Section = {}): SectionField => ({ section: { enabled: bool(), ...extra } });
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -95,20 +96,7 @@ export const ROOT_SPEC: Section = {
     },
   },
   interval: { leaf: { kind: 'interval' } },
-  collectors: {
-    section: {
-      cpu: enabled({ per_cpu: bool() }),
-      memory: enabled(),
-      blkio: enabled(),
-      network: enabled({ include_loopback: bool() }),
-      context_switches: enabled(),
-      pids: enabled(),
-      psi: enabled(),
-      status: enabled(),
-      events: enabled(),
-      host: enabled(),
-    },
-  },
+  collectors: { section: collectorsSpec() },
   tags: { section: { labels_include: strings(), labels_exclude: strings(), global: { leaf: { kind: 'map' } } } },
   spool: {
     section: {

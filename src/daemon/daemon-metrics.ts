@@ -4,9 +4,9 @@
 // A reload replaces the components but keeps the registry: their families are registered again
 // against the new ones, and counters carry on from where the old ones stopped (CarriedCounters),
 // so a SIGHUP is not a counter reset and drop accounting stays exact across it.
-import type { Registry } from '../discovery/registry.js';
+import type { KnownContainers } from '../discovery/known-containers.js';
 import type { Output } from '../output/index.js';
-import type { ReadErrors } from '../sampler/read-errors.js';
+import type { ReadErrors } from '../errors/read-errors.js';
 import type { Sampler } from '../sampler/sampler.js';
 import type { KeptFiles } from '../sampler/kept-files.js';
 import type { EventRecorder } from './event-rows.js';
@@ -19,7 +19,7 @@ export interface TickMetrics {
 }
 
 export interface MeteredParts {
-  registry: Registry;
+  registry: KnownContainers;
   sampler: Sampler;
   files: KeptFiles;
   errors: ReadErrors;

@@ -3,7 +3,7 @@
 // container as discovery last knew it (kept for a while after it left: `die` and `destroy`
 // arrive after the container is gone from the registry).
 import type { ContainerInfo, Sample } from '../model.js';
-import type { Registry, RegistryEvent } from '../discovery/registry.js';
+import type { KnownContainers, LifecycleEvent } from '../discovery/known-containers.js';
 
 const KEEP_GONE_MS = 10 * 60_000;
 /** Events waiting for the next tick; beyond this the oldest are dropped and counted. */
@@ -20,7 +20,7 @@ export class EventRecorder {
   dropped = 0;
   recorded = 0;
 
-  constructor(registry: Pick<Registry, 'on' | 'allContainers'>) {
+  constructor(registry: Pick<KnownContainers, 'on' | 'allContainers'>) {
     for (const c of registry.allContainers()) this.known.set(c.id, { info: c });
     registry.on('added', (c) => this.known.set(c.id, { info: c }));
     registry.on('changed', (c) => this.known.set(c.id, { info: c }));
@@ -37,7 +37,7 @@ export class EventRecorder {
     return out;
   }
 
-  private record(event: RegistryEvent): void {
+  private record(event: LifecycleEvent): void {
     const container = this.known.get(event.id)?.info ?? minimalContainer(event);
     const fields: Sample['rows'][number]['fields'] = {};
     if (event.exitCode !== undefined) fields.exit_code = BigInt(event.exitCode);
@@ -68,12 +68,12 @@ const DESCRIPTIONS: Record<string, string> = {
   oom: 'out of memory',
 };
 
-function describe(event: RegistryEvent): string {
+function describe(event: LifecycleEvent): string {
   if (event.action === 'die') return event.exitCode === undefined ? 'exited' : `exited with code ${event.exitCode}`;
   return DESCRIPTIONS[event.action] ?? event.action;
 }
 
-function minimalContainer(event: RegistryEvent): ContainerInfo {
+function minimalContainer(event: LifecycleEvent): ContainerInfo {
   return {
     id: event.id,
     name: event.name,

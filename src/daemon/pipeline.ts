@@ -2,13 +2,13 @@
 // self-metrics about it. The daemon builds one at start and a new one on reload; `--once` uses
 // one for a single gather.
 import type { Config, OutputConfig } from '../config/schema.js';
-import { Registry } from '../discovery/registry.js';
+import { KnownContainers } from '../discovery/known-containers.js';
 import { LineEncoder } from '../encode/index.js';
 import type { Logger } from '../log.js';
 import type { Sample } from '../model.js';
 import { createOutput, type Output } from '../output/index.js';
 import { KeptFiles } from '../sampler/kept-files.js';
-import { ReadErrors } from '../sampler/read-errors.js';
+import { ReadErrors } from '../errors/read-errors.js';
 import { Sampler } from '../sampler/sampler.js';
 import { CarriedCounters, registerDaemonMetrics, type TickMetrics } from './daemon-metrics.js';
 import { EventRecorder } from './event-rows.js';
@@ -23,7 +23,7 @@ export interface SharedMetrics {
 export class Pipeline {
   readonly errors = new ReadErrors();
   readonly files = new KeptFiles(this.errors);
-  readonly registry: Registry;
+  readonly registry: KnownContainers;
   readonly sampler: Sampler;
   readonly events: EventRecorder;
   readonly outputs: Output[];
@@ -42,7 +42,7 @@ export class Pipeline {
   ) {
     this.metrics = shared?.metrics ?? new MetricsRegistry();
     if (!shared) registerProcessMetrics(this.metrics);
-    this.registry = new Registry(config, { errors: this.errors, log: log.child('discovery') });
+    this.registry = new KnownContainers(config, { errors: this.errors, log: log.child('discovery') });
     this.sampler = new Sampler(config, this.files, this.errors);
     this.events = new EventRecorder(this.registry);
     this.encoder = new LineEncoder({ hostname: config.host.hostname, tags: config.tags });

@@ -20,8 +20,6 @@ import type { Counter, Gauge, MetricsRegistry } from './self-metrics.js';
 export interface Tick {
   /** Nominal time of the tick, ms since the epoch: the scheduled slot, not "now". */
   scheduledMs: number;
-  /** process.hrtime.bigint() when the tick started, for rates. */
-  monotonicNs: bigint;
   /** 1 for the first tick that ran, then +1 per tick that ran (skipped ticks take no number). */
   seq: number;
 }
@@ -221,7 +219,7 @@ export class Scheduler {
     }
     const handler = this.handler;
     if (!handler) return;
-    const tick: Tick = { scheduledMs, monotonicNs: process.hrtime.bigint(), seq: ++this.seq };
+    const tick: Tick = { scheduledMs, seq: ++this.seq };
     this.stats_.ticks++;
     this.counters.ticks?.inc();
     this.runningSince = Date.now();

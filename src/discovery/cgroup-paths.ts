@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CgroupPaths, Controller } from '../model.js';
-import type { ReadErrors } from '../sampler/read-errors.js';
+import type { ReadErrors } from '../errors/read-errors.js';
 import { detectCgroupLayout, isDirectory, type CgroupLayout, type V1Controller } from './cgroup-layout.js';
 import { findCgroupDirById } from './cgroup-search.js';
 import { parseProcCgroup, type ProcCgroupLine } from './proc-cgroup.js';

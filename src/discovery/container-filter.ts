@@ -1,4 +1,4 @@
-// Which containers enter the registry: include/exclude by name glob and label (`key` or
+// Which containers enter the known set: include/exclude by name glob and label (`key` or
 // `key=value-glob`), and by Docker state. Exclusion wins over inclusion; empty include rules
 // include everything.
 import type { DockerConfig, MatchRules } from '../config/schema.js';

@@ -2,7 +2,7 @@
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { ContainerInfo, Controller } from '../model.js';
-import { Registry } from './registry.js';
+import { KnownContainers } from './known-containers.js';
 
 export interface CommandIO {
   stdout(text: string): void;
@@ -54,19 +54,19 @@ export function formatContainersTable(containers: ContainerInfo[]): string {
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
-/** One list through the registry, printed. Exit code 0, or 1 when dockerd cannot be reached. */
+/** One list through KnownContainers, printed. Exit code 0, or 1 when dockerd cannot be reached. */
 export async function runContainersCommand(config: Config, io: CommandIO): Promise<number> {
-  const registry = new Registry(config, { log: quiet });
+  const known = new KnownContainers(config, { log: quiet });
   try {
-    const ok = await registry.refresh();
+    const ok = await known.refresh();
     if (!ok) {
       io.stderr(
-        `cgflux: cannot reach dockerd at ${config.docker.socket}: ${registry.connectionProblem() ?? 'unknown error'}\n` +
+        `cgflux: cannot reach dockerd at ${config.docker.socket}: ${known.connectionProblem() ?? 'unknown error'}\n` +
           `(set docker.socket in the configuration, or CGFLUX_DOCKER_SOCKET, to where the Docker socket is)\n`,
       );
       return 1;
     }
-    const containers = registry.allContainers();
+    const containers = known.allContainers();
     io.stdout(formatContainersTable(containers));
     const unresolved = containers.filter((c) => c.pid > 0 && !c.cgroup).length;
     if (unresolved > 0) {
@@ -77,6 +77,6 @@ export async function runContainersCommand(config: Config, io: CommandIO): Promi
     }
     return 0;
   } finally {
-    await registry.stop();
+    await known.stop();
   }
 }

@@ -1,4 +1,4 @@
-// Docker's inspect answer → ContainerInfo (without cgroup paths, which the registry resolves).
+// Docker's inspect answer → ContainerInfo (without cgroup paths, which KnownContainers resolves).
 import type { ContainerInfo } from '../model.js';
 import { splitImageRef } from './image-ref.js';
 

@@ -1,7 +1,7 @@
 // stdout and file outputs: line protocol, one line per point, appended.
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { describeFsError } from '../spool/spool-counters.js';
+import { describeFsError } from '../errors/fs-error.js';
 import type { SendOutcome, Sender } from './sender.js';
 
 export class StdoutSender implements Sender {

@@ -1,9 +1,11 @@
 // The contract between the sampler and its collectors. A collector owns one resource family,
 // reads its files through the context (kept-open descriptors, errors counted) and hands the
-// content to a pure parser; it appends complete rows to `out`.
+// content to a pure parser; it appends complete rows to `out`. Each collector module exports one
+// definition (config section, defaults, factory): the config schema and the collector list are
+// built from those (collectors/index.ts).
+import type { LeafField } from '../config/spec.js';
 import type { CgroupPaths, ContainerInfo, Row } from '../model.js';
-import type { KeptFiles } from './kept-files.js';
-import type { ReadErrors } from './read-errors.js';
+import type { ReadErrors } from '../errors/read-errors.js';
 
 /** Host-wide figures read once per tick, before the containers, for percentages. */
 export interface HostSnapshot {
@@ -24,22 +26,66 @@ export interface CollectorContext {
   cgroup: CgroupPaths;
   procRoot: string;
   sysRoot: string;
-  files: KeptFiles;
   errors: ReadErrors;
   /** Reads `path` through the kept descriptors, owned by this container, counted under the collector. */
   read(path: string): string | undefined;
-  /** Per-container, per-collector state kept between ticks (previous counters for rates/deltas). */
-  state: Map<string, unknown>;
   /** Monotonic clock of this tick, ns (process.hrtime.bigint()). */
   monotonicNs: bigint;
   host: HostSnapshot;
-  /** The previous tick's host snapshot, when there was one. */
-  previousHost?: HostSnapshot;
 }
 
-export interface Collector {
+/**
+ * `S` is what the collector keeps per container between ticks (previous counters, cached paths).
+ * The sampler makes it with createState() when it first sees a container, hands it to every
+ * collect() of that container and drops it when the container leaves or restarts.
+ */
+export interface Collector<S = unknown> {
   readonly name: string;
-  collect(ctx: CollectorContext, out: Row[]): void;
-  /** Called when a container left, to drop its state. Optional. */
-  forget?(containerId: string): void;
+  createState(): S;
+  collect(ctx: CollectorContext, state: S, out: Row[]): void;
+  /** Frees what a container's state holds outside the heap (descriptors) when it leaves. Optional. */
+  release?(state: S): void;
+}
+
+/** A `collectors.<name>` section: every one has `enabled`, some have options. */
+export interface CollectorSettings {
+  enabled: boolean;
+}
+
+/** Literal defaults (`per_cpu: false`) widened to the setting's type (`boolean`). */
+export type SettingsOf<D> = { enabled: boolean } & {
+  -readonly [K in Exclude<keyof D, 'enabled'>]: D[K] extends boolean ? boolean : D[K] extends number ? number : D[K] extends string ? string : D[K];
+};
+
+/** The section's keys besides `enabled`, as config spec leaves (validation, env vars, flags, rendering). */
+export type SettingsSpec<D> = { readonly [K in Exclude<keyof D, 'enabled'>]: LeafField };
+
+/** A `collectors.<name>` config section that no per-container collector reads (host, events). */
+export interface SettingsDefinition<N extends string = string, S extends CollectorSettings = CollectorSettings> {
+  /** The YAML key under `collectors:`. */
+  readonly name: N;
+  readonly spec: SettingsSpec<S>;
+  readonly defaults: S;
+}
+
+/** A per-container collector: its config section and how to make it from that section. */
+export interface CollectorDefinition<N extends string = string, S extends CollectorSettings = CollectorSettings> extends SettingsDefinition<N, S> {
+  create(settings: S): Collector;
+}
+
+export function defineCollector<const N extends string, D extends CollectorSettings>(definition: {
+  name: N;
+  spec: SettingsSpec<D>;
+  defaults: D;
+  create(settings: SettingsOf<D>): Collector;
+}): CollectorDefinition<N, SettingsOf<D>> {
+  return definition as unknown as CollectorDefinition<N, SettingsOf<D>>;
+}
+
+export function defineSettings<const N extends string, D extends CollectorSettings>(definition: {
+  name: N;
+  spec: SettingsSpec<D>;
+  defaults: D;
+}): SettingsDefinition<N, SettingsOf<D>> {
+  return definition as unknown as SettingsDefinition<N, SettingsOf<D>>;
 }

@@ -4,7 +4,7 @@
 import type { Row } from '../model.js';
 import type { HostSnapshot } from './collector.js';
 import type { KeptFiles } from './kept-files.js';
-import type { ReadErrors } from './read-errors.js';
+import type { ReadErrors } from '../errors/read-errors.js';
 import { CPU_COLUMNS, NS_PER_TICK, parseProcStat, type ProcStat } from './parsers/proc-stat.js';
 import { parseMeminfo } from './parsers/meminfo.js';
 

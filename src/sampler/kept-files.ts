@@ -7,7 +7,7 @@
 import { closeSync, openSync, readSync, constants } from 'node:fs';
 import { logger } from '../log.js';
 import { isOutOfDescriptors, openFilesNeeded, processDescriptorBudget, type DescriptorBudget } from './descriptor-budget.js';
-import type { ReadErrors } from './read-errors.js';
+import type { ReadErrors } from '../errors/read-errors.js';
 
 const log = logger('sampler');
 /** The budget message is repeated at most this often, and only when more containers fall back. */
@@ -101,11 +101,6 @@ export class KeptFiles {
       if (this.absent.get(path) === owner) this.absent.delete(path);
     }
     this.byOwner.delete(owner);
-  }
-
-  /** Releases every owner not in `alive`. */
-  releaseAllExcept(alive: ReadonlySet<string>): void {
-    for (const owner of [...this.byOwner.keys()]) if (!alive.has(owner)) this.release(owner);
   }
 
   closeAll(): void {

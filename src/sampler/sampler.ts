@@ -1,14 +1,15 @@
 // One tick of sampling: the host snapshot once, then every enabled collector for every container.
 // A container's rows are complete or absent: when its cgroup (or its pid) vanished while it was
-// read, whatever was gathered for it this tick is dropped and counted. Containers that left
-// release their kept descriptors and collector state. Bad input never throws out of gather().
+// read, whatever was gathered for it this tick is dropped and counted. The sampler owns each
+// collector's per-container state: made when a container is first seen, dropped (and released)
+// when it leaves or restarts, with its kept descriptors. Bad input never throws out of gather().
 import { existsSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
 import type { CgroupPaths, ContainerInfo, Row, Sample } from '../model.js';
 import { logger } from '../log.js';
 import type { Collector, CollectorContext, HostSnapshot } from './collector.js';
 import type { KeptFiles } from './kept-files.js';
-import type { ReadErrors } from './read-errors.js';
+import type { ReadErrors } from '../errors/read-errors.js';
 import { createEnabledCollectors } from './collectors/index.js';
 import { HostReader } from './host.js';
 
@@ -24,26 +25,19 @@ export type SamplerConfig = Pick<Config, 'collectors' | 'host'>;
 class ContainerContext implements CollectorContext {
   container: ContainerInfo;
   cgroup: CgroupPaths;
-  private stateMap?: Map<string, unknown>;
   monotonicNs = 0n;
   host: HostSnapshot = { cpuTotalNs: 0, onlineCpus: 0, memTotalBytes: 0 };
-  previousHost?: HostSnapshot;
 
   constructor(
     private readonly tracked: Tracked,
     private readonly collectorName: string,
     readonly procRoot: string,
     readonly sysRoot: string,
-    readonly files: KeptFiles,
+    private readonly files: KeptFiles,
     readonly errors: ReadErrors,
   ) {
     this.container = tracked.container;
     this.cgroup = NO_CGROUP;
-  }
-
-  /** Made on first use: several collectors keep nothing (a Map costs ~200 bytes × 8 per container). */
-  get state(): Map<string, unknown> {
-    return (this.stateMap ??= new Map());
   }
 
   // A method, not an arrow property: one closure per context was ~120 bytes × 8 per container.
@@ -76,6 +70,8 @@ interface Tracked {
   /** The pid the kept descriptors were opened for; a new pid means a restart with a fresh cgroup. */
   pid: number;
   contexts: ContainerContext[];
+  /** Each collector's state for this container, by collector index. */
+  states: unknown[];
   /** First path whose read failed this tick, if any. */
   failedPath?: string;
   /** Its cgroup or process disappeared: not read again (a restart brings a new pid, a fresh entry). */
@@ -90,7 +86,7 @@ export class Sampler {
   private readonly tracked = new Map<string, Tracked>();
   /** Ids of this gather's containers (reused between ticks). */
   private readonly seen = new Set<string>();
-  private previousHost?: HostSnapshot;
+  private lastOnlineCpus = 0;
   private readonly brokenCollectors = new Set<string>();
   /**
    * Container samples dropped because the container vanished: the tick that found it gone, and
@@ -122,8 +118,7 @@ export class Sampler {
   gatherEach(containers: readonly ContainerInfo[], onSample: (sample: Sample) => void): void {
     const monotonicNs = process.hrtime.bigint();
     const snapshot = this.readHost(onSample);
-    const previousHost = this.previousHost;
-    this.previousHost = snapshot;
+    this.lastOnlineCpus = snapshot.onlineCpus;
 
     const seen = this.seen;
     seen.clear();
@@ -131,7 +126,7 @@ export class Sampler {
       if (!container || typeof container.id !== 'string' || seen.has(container.id)) continue;
       seen.add(container.id);
       const tracked = this.track(container);
-      const sample = this.sampleContainer(tracked, monotonicNs, snapshot, previousHost);
+      const sample = this.sampleContainer(tracked, monotonicNs, snapshot);
       if (sample) onSample(sample);
     }
     for (const id of this.tracked.keys()) if (!seen.has(id)) this.forget(id);
@@ -146,7 +141,7 @@ export class Sampler {
     } catch (err) {
       this.errors.count('host', 'malformed');
       log.error('reading the host snapshot failed', { error: err });
-      return { cpuTotalNs: 0, onlineCpus: this.previousHost?.onlineCpus ?? 0, memTotalBytes: 0 };
+      return { cpuTotalNs: 0, onlineCpus: this.lastOnlineCpus, memTotalBytes: 0 };
     }
   }
 
@@ -168,9 +163,10 @@ export class Sampler {
       tracked = undefined;
     }
     if (!tracked) {
-      tracked = { container, pid: container.pid, contexts: [], vanished: false };
+      tracked = { container, pid: container.pid, contexts: [], states: [], vanished: false };
       for (const collector of this.collectors) {
         tracked.contexts.push(new ContainerContext(tracked, collector.name, this.config.host.proc_root, this.config.host.sys_root, this.files, this.errors));
+        tracked.states.push(collector.createState());
       }
       this.tracked.set(container.id, tracked);
     }
@@ -182,7 +178,7 @@ export class Sampler {
     return tracked;
   }
 
-  private sampleContainer(tracked: Tracked, monotonicNs: bigint, host: HostSnapshot, previousHost: HostSnapshot | undefined): Sample | undefined {
+  private sampleContainer(tracked: Tracked, monotonicNs: bigint, host: HostSnapshot): Sample | undefined {
     const container = tracked.container;
     // Still listed by discovery, but its cgroup is gone: nothing to read until it leaves or restarts.
     if (tracked.vanished) {
@@ -200,10 +196,9 @@ export class Sampler {
       ctx.cgroup = cgroup;
       ctx.monotonicNs = monotonicNs;
       ctx.host = host;
-      ctx.previousHost = previousHost;
       const mark = rows.length;
       try {
-        collector.collect(ctx, rows);
+        collector.collect(ctx, tracked.states[i], rows);
       } catch (err) {
         // A collector bug must not cost the other collectors' rows: drop only its own.
         rows.length = mark;
@@ -234,13 +229,16 @@ export class Sampler {
   }
 
   private forget(id: string): void {
+    const tracked = this.tracked.get(id);
     this.tracked.delete(id);
     this.files.release(id);
-    for (const collector of this.collectors) {
+    if (!tracked) return;
+    for (let i = 0; i < this.collectors.length; i++) {
+      const collector = this.collectors[i];
       try {
-        collector.forget?.(id);
+        collector.release?.(tracked.states[i]);
       } catch (err) {
-        log.warn('collector failed to forget a container', { collector: collector.name, error: err });
+        log.warn('collector failed to release a container', { collector: collector.name, error: err });
       }
     }
   }

@@ -16,7 +16,8 @@ import { AckRecorder } from './ack-file.js';
 import { loadSpoolDir } from './spool-load.js';
 import { encodeFrame, HEADER_BYTES } from './frame.js';
 import { listSegments, readSegmentRange, segmentName } from './segment-files.js';
-import { describeFsError, SpoolCounters } from './spool-counters.js';
+import { describeFsError } from '../errors/fs-error.js';
+import { SpoolCounters } from './spool-counters.js';
 
 const CACHE_BYTES = 16 * 1024 * 1024;
 

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { CgroupResolver, classifyDriver } from '../../src/discovery/cgroup-paths.js';
 import { parseProcCgroup } from '../../src/discovery/proc-cgroup.js';
 import { detectCgroupLayout } from '../../src/discovery/cgroup-layout.js';
-import { ReadErrors } from '../../src/sampler/read-errors.js';
+import { ReadErrors } from '../../src/errors/read-errors.js';
 
 const FIXTURES = resolve('test/fixtures/cgroup-paths');
 const ID = '3f1c2a9be0d84c5b9a7e6f5d4c3b2a1908f7e6d5c4b3a2918f7e6d5c4b3a2910';

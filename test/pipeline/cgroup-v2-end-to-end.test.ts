@@ -12,7 +12,7 @@ import { CgroupResolver } from '../../src/discovery/cgroup-paths.js';
 import { LineEncoder } from '../../src/encode/index.js';
 import type { ContainerInfo } from '../../src/model.js';
 import { KeptFiles } from '../../src/sampler/kept-files.js';
-import { ReadErrors } from '../../src/sampler/read-errors.js';
+import { ReadErrors } from '../../src/errors/read-errors.js';
 import { Sampler } from '../../src/sampler/sampler.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'cgroup-v2');

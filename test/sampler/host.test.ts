@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostReader } from '../../src/sampler/host.js';
 import { KeptFiles } from '../../src/sampler/kept-files.js';
-import { ReadErrors } from '../../src/sampler/read-errors.js';
+import { ReadErrors } from '../../src/errors/read-errors.js';
 import { V1_ROOT, errorList } from './support/fixture-trees.js';
 
 const KIB = 1024n;

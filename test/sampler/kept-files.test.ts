@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeptFiles } from '../../src/sampler/kept-files.js';
-import { ReadErrors } from '../../src/sampler/read-errors.js';
+import { ReadErrors } from '../../src/errors/read-errors.js';
 
 function withDir(fn: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'cgflux-kept-'));

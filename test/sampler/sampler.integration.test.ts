@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultConfig } from '../../src/config/schema.js';
 import { KeptFiles } from '../../src/sampler/kept-files.js';
-import { ReadErrors } from '../../src/sampler/read-errors.js';
+import { ReadErrors } from '../../src/errors/read-errors.js';
 import { Sampler } from '../../src/sampler/sampler.js';
 import { docker, removeContainer, startContainer, uniqueName, waitFor } from '../support/docker.js';
 import { requireDocker } from '../support/services.js';

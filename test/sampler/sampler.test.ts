@@ -7,7 +7,7 @@ import { defaultConfig } from '../../src/config/schema.js';
 import type { ContainerInfo } from '../../src/model.js';
 import type { Collector } from '../../src/sampler/collector.js';
 import { KeptFiles } from '../../src/sampler/kept-files.js';
-import { ReadErrors } from '../../src/sampler/read-errors.js';
+import { ReadErrors } from '../../src/errors/read-errors.js';
 import { Sampler } from '../../src/sampler/sampler.js';
 import { V1_ID, V1_OLD_ID, V1_ROOT, V2_ID, V2_ROOT, containerInfo, errorList, v1Paths, v2CgroupfsPaths } from './support/fixture-trees.js';
 
@@ -165,14 +165,15 @@ describe('Sampler.gather', () => {
   });
 
   test('a collector that throws loses only its own rows, counted and logged once', () => {
-    const broken: Collector = {
+    const broken: Collector<undefined> = {
       name: 'broken',
-      collect(_ctx, out) {
+      createState: () => undefined,
+      collect(_ctx, _state, out) {
         out.push({ measurement: 'half', fields: { a: 1 } });
         throw new Error('bug');
       },
     };
-    const pids: Collector = { name: 'ok', collect: (_ctx, out) => void out.push({ measurement: 'fine', fields: { b: 2n } }) };
+    const pids: Collector<undefined> = { name: 'ok', createState: () => undefined, collect: (_ctx, _state, out) => void out.push({ measurement: 'fine', fields: { b: 2n } }) };
     const { sampler, errors } = setup(V1_ROOT, (c) => (c.collectors.host.enabled = false), [broken, pids]);
     const samples = sampler.gather([containerInfo(V1_ID), containerInfo(V1_OLD_ID)]);
     assert.deepEqual(samples.map((s) => measurements(s.rows)), [['fine'], ['fine']]);

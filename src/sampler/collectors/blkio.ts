@@ -8,7 +8,7 @@
 // Reads: a bytes file that lists no device spares its ios file (both list the same devices); once
 // every device is populated, only the sources they came from are read, all of them every 60 s.
 // v2 reads io.stat; `total` = read + write + discard, like the v1 kernel `Total`.
-import type { Collector, CollectorContext } from '../collector.js';
+import { defineCollector, type Collector, type CollectorContext } from '../collector.js';
 import type { Row } from '../../model.js';
 import { existsSync } from 'node:fs';
 import { BlockDevices } from '../block-devices.js';
@@ -96,7 +96,12 @@ function row(tags: Readonly<Record<string, string>>, d: DeviceIo): Row {
   };
 }
 
-export function createBlkioCollector(): Collector {
+/** What one container keeps between ticks. */
+interface BlkioState {
+  v1?: V1Files;
+}
+
+export function createBlkioCollector(): Collector<BlkioState> {
   let devices: BlockDevices | undefined;
 
   function devicesFor(sysRoot: string): BlockDevices {
@@ -105,9 +110,9 @@ export function createBlkioCollector(): Collector {
   }
 
   /** Per-device I/O picked from the v1 sources; undefined when no source could be read. */
-  function readV1(ctx: CollectorContext, dir: string): Map<string, DeviceIo> | undefined {
-    let files = ctx.state.get('files') as V1Files | undefined;
-    if (!files || files.dir !== dir) ctx.state.set('files', (files = probeV1(dir)));
+  function readV1(ctx: CollectorContext, state: BlkioState, dir: string): Map<string, DeviceIo> | undefined {
+    let files = state.v1;
+    if (!files || files.dir !== dir) state.v1 = files = probeV1(dir);
     if (files.sources.length === 0) {
       ctx.errors.count(NAME, 'missing');
       return undefined;
@@ -161,10 +166,11 @@ export function createBlkioCollector(): Collector {
 
   return {
     name: NAME,
-    collect(ctx, out) {
+    createState: () => ({}),
+    collect(ctx, state, out) {
       const dir = ctx.cgroup.version === 2 ? ctx.cgroup.dirs.unified : ctx.cgroup.dirs.blkio;
       if (!dir) return; // controller not mounted: nothing to report
-      const perDevice = ctx.cgroup.version === 2 ? readV2(ctx, dir) : readV1(ctx, dir);
+      const perDevice = ctx.cgroup.version === 2 ? readV2(ctx, dir) : readV1(ctx, state, dir);
       if (!perDevice) return;
       const names = devicesFor(ctx.sysRoot);
       const total: DeviceIo = { bytes: { read: 0n, write: 0n, total: 0n }, ios: { read: 0n, write: 0n, total: 0n } };
@@ -181,3 +187,11 @@ export function createBlkioCollector(): Collector {
     },
   };
 }
+
+/** `collectors.blkio`: no option besides `enabled`. */
+export const blkioCollector = defineCollector({
+  name: NAME,
+  spec: {},
+  defaults: { enabled: true },
+  create: () => createBlkioCollector(),
+});

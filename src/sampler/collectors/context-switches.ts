@@ -15,10 +15,10 @@
 //
 // Descriptors: per-thread status files are kept open in ProcFiles (7.5 µs per read instead of
 // 12.3 µs open+read+close), each closed as soon as its thread is gone, all of a container's closed
-// when it leaves; above ProcFiles' cap they are opened and closed per read instead. Not KeptFiles:
-// thread exits are normal churn there would be counted as `vanished` read errors, and KeptFiles
-// cannot close one path.
-import type { Collector, CollectorContext } from '../collector.js';
+// when it leaves (release()); above ProcFiles' cap they are opened and closed per read instead.
+// Not KeptFiles: thread exits are normal churn there would be counted as `vanished` read errors,
+// and KeptFiles cannot close one path.
+import { defineCollector, type Collector, type CollectorContext } from '../collector.js';
 import type { CgroupPaths } from '../../model.js';
 import { GONE, ProcFiles } from '../proc-files.js';
 import { parsePidList } from '../parsers/pid-list.js';
@@ -36,6 +36,7 @@ interface ThreadSeen {
   tick: number;
 }
 
+/** What one container keeps between ticks: its threads' last counters and the running totals. */
 interface ContainerThreads {
   threads: Map<number, ThreadSeen>;
   voluntary: bigint;
@@ -59,9 +60,8 @@ export interface ContextSwitchesOptions {
   files?: ProcFiles;
 }
 
-export function createContextSwitchesCollector(options: ContextSwitchesOptions = {}): Collector {
+export function createContextSwitchesCollector(options: ContextSwitchesOptions = {}): Collector<ContainerThreads> {
   const files = options.files ?? new ProcFiles();
-  const byContainer = new Map<string, ContainerThreads>();
   const pids: number[] = [];
   const tids: number[] = [];
 
@@ -104,7 +104,8 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
 
   return {
     name: NAME,
-    collect(ctx, out) {
+    createState: () => ({ threads: new Map(), voluntary: 0n, involuntary: 0n, tick: 0 }),
+    collect(ctx, state, out) {
       const lists = listFiles(ctx.cgroup);
       if (!lists) return;
       const procsText = ctx.read(lists[0]);
@@ -113,8 +114,6 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
       const malformed = parsePidList(procsText, pids) + parsePidList(tidsText, tids);
       if (malformed > 0) ctx.errors.count(NAME, 'malformed', malformed);
 
-      let state = byContainer.get(ctx.container.id);
-      if (!state) byContainer.set(ctx.container.id, (state = { threads: new Map(), voluntary: 0n, involuntary: 0n, tick: 0 }));
       state.tick++;
       let threads = 0;
       for (const tid of tids) if (account(ctx, state, tid)) threads++;
@@ -134,11 +133,16 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
         },
       });
     },
-    forget(containerId) {
-      const state = byContainer.get(containerId);
-      if (!state) return;
+    release(state) {
       for (const tid of state.threads.keys()) files.close(tid);
-      byContainer.delete(containerId);
     },
   };
 }
+
+/** `collectors.context_switches`: no option besides `enabled`. */
+export const contextSwitchesCollector = defineCollector({
+  name: NAME,
+  spec: {},
+  defaults: { enabled: true },
+  create: () => createContextSwitchesCollector(),
+});

@@ -7,7 +7,7 @@ import { parseLimit, parseSingleU64, parseU64List, type Limit } from '../parsers
 import { parseCpuMax } from '../parsers/cpu-max.js';
 import { countCpuList } from '../parsers/cpu-list.js';
 import { NS_PER_TICK } from '../parsers/proc-stat.js';
-import { LIMITS_REFRESH_NS, filePaths, isDue, readFlatKeyed, readParsed } from './read-helpers.js';
+import { LIMITS_REFRESH_NS, filePaths, isDue, readFlatKeyed, readParsed, type FilePaths } from './read-helpers.js';
 
 export const CPU_COLLECTOR = 'cpu';
 
@@ -35,6 +35,15 @@ const V1_CPU = { stat: 'cpu.stat', quota: 'cpu.cfs_quota_us', period: 'cpu.cfs_p
 const V1_CPUSET = { effective: 'cpuset.effective_cpus', cpus: 'cpuset.cpus' } as const;
 const V2 = { stat: 'cpu.stat', max: 'cpu.max', cpuset: 'cpuset.cpus.effective' } as const;
 
+/** What the readers keep per container: the paths built once, the limits' last reading. */
+export interface CpuReadState {
+  v1acct?: FilePaths<keyof typeof V1_ACCT>;
+  v1cpu?: FilePaths<keyof typeof V1_CPU>;
+  v1cpuset?: FilePaths<keyof typeof V1_CPUSET>;
+  v2?: FilePaths<keyof typeof V2>;
+  limits?: Limits;
+}
+
 const ACCT_STAT_KEYS = wantedKeys(['user', 'system'] as const);
 const V1_CPU_STAT_KEYS = wantedKeys(['nr_periods', 'nr_throttled', 'throttled_time'] as const);
 const V2_CPU_STAT_KEYS = wantedKeys(['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_throttled', 'throttled_usec'] as const);
@@ -56,13 +65,13 @@ function quotaOf(limit: Limit | undefined): bigint | undefined {
   return limit && !limit.unlimited ? limit.value : undefined;
 }
 
-export function readCpuV1(ctx: CollectorContext, cgroup: CgroupPaths, perCpu: boolean): CpuReading | undefined {
+export function readCpuV1(ctx: CollectorContext, state: CpuReadState, cgroup: CgroupPaths, perCpu: boolean): CpuReading | undefined {
   const acctDir = cgroup.dirs.cpuacct ?? cgroup.dirs.cpu;
   const cpuDir = cgroup.dirs.cpu ?? cgroup.dirs.cpuacct;
   if (!acctDir && !cpuDir) return undefined;
   const r: CpuReading = {};
   if (acctDir) {
-    const p = filePaths(ctx, 'v1acct', acctDir, V1_ACCT);
+    const p = (state.v1acct = filePaths(state.v1acct, acctDir, V1_ACCT)).paths;
     r.usageNs = readParsed(ctx, CPU_COLLECTOR, p.usage, parseSingleU64);
     // usage_user/usage_sys (Linux ≥ 4.6) are exact ns; cpuacct.stat only has USER_HZ ticks.
     const user = readParsed(ctx, CPU_COLLECTOR, p.usageUser, parseSingleU64);
@@ -77,12 +86,12 @@ export function readCpuV1(ctx: CollectorContext, cgroup: CgroupPaths, perCpu: bo
     }
     if (perCpu) r.perCpuNs = readParsed(ctx, CPU_COLLECTOR, p.perCpu, parseU64List);
   }
-  const cached = cachedLimits(ctx);
-  const limits = cached ?? storeLimits(ctx, readLimitsV1(ctx, cgroup, cpuDir));
+  const cached = cachedLimits(ctx, state);
+  const limits = cached ?? (state.limits = readLimitsV1(ctx, state, cgroup, cpuDir));
   if (cpuDir) {
     // Without a quota the CFS bandwidth timer does not run: nr_periods, nr_throttled and
     // throttled_time cannot move, so cpu.stat is then read with the limits only.
-    if (!cached || !limits.noQuota) limits.throttling = readFlatKeyed(ctx, CPU_COLLECTOR, filePaths(ctx, 'v1cpu', cpuDir, V1_CPU).stat, V1_CPU_STAT_KEYS);
+    if (!cached || !limits.noQuota) limits.throttling = readFlatKeyed(ctx, CPU_COLLECTOR, (state.v1cpu = filePaths(state.v1cpu, cpuDir, V1_CPU)).paths.stat, V1_CPU_STAT_KEYS);
     const stat = limits.throttling;
     r.periods = stat?.nr_periods;
     r.throttledPeriods = stat?.nr_throttled;
@@ -105,22 +114,17 @@ interface Limits {
 }
 
 /** The last reading while it is fresh; undefined when the files are due to be read again. */
-function cachedLimits(ctx: CollectorContext): Limits | undefined {
-  const cached = ctx.state.get('limits') as Limits | undefined;
+function cachedLimits(ctx: CollectorContext, state: CpuReadState): Limits | undefined {
+  const cached = state.limits;
   return cached && !isDue(cached.at, ctx.monotonicNs, LIMITS_REFRESH_NS) ? cached : undefined;
 }
 
-function storeLimits(ctx: CollectorContext, limits: Limits): Limits {
-  ctx.state.set('limits', limits);
-  return limits;
-}
-
-function readLimitsV1(ctx: CollectorContext, cgroup: CgroupPaths, cpuDir: string | undefined): Limits {
+function readLimitsV1(ctx: CollectorContext, state: CpuReadState, cgroup: CgroupPaths, cpuDir: string | undefined): Limits {
   let quotaUs: bigint | undefined;
   let periodUs: bigint | undefined;
   let noQuota = false;
   if (cpuDir) {
-    const p = filePaths(ctx, 'v1cpu', cpuDir, V1_CPU);
+    const p = (state.v1cpu = filePaths(state.v1cpu, cpuDir, V1_CPU)).paths;
     const quota = readParsed(ctx, CPU_COLLECTOR, p.quota, parseQuota);
     noQuota = quota?.unlimited === true;
     quotaUs = quotaOf(quota);
@@ -128,15 +132,15 @@ function readLimitsV1(ctx: CollectorContext, cgroup: CgroupPaths, cpuDir: string
   }
   let cpusetCount: number | undefined;
   if (cgroup.dirs.cpuset) {
-    const p = filePaths(ctx, 'v1cpuset', cgroup.dirs.cpuset, V1_CPUSET);
+    const p = (state.v1cpuset = filePaths(state.v1cpuset, cgroup.dirs.cpuset, V1_CPUSET)).paths;
     // effective_cpus is what the scheduler applies (cpus ∩ the parent's); older kernels lack it.
     cpusetCount = readParsed(ctx, CPU_COLLECTOR, p.effective, countCpuList) ?? readParsed(ctx, CPU_COLLECTOR, p.cpus, countCpuList);
   }
   return { at: ctx.monotonicNs, quotaUs, periodUs, cpusetCount, noQuota };
 }
 
-export function readCpuV2(ctx: CollectorContext, dir: string): CpuReading {
-  const p = filePaths(ctx, 'v2', dir, V2);
+export function readCpuV2(ctx: CollectorContext, state: CpuReadState, dir: string): CpuReading {
+  const p = (state.v2 = filePaths(state.v2, dir, V2)).paths;
   const r: CpuReading = {};
   const stat = readFlatKeyed(ctx, CPU_COLLECTOR, p.stat, V2_CPU_STAT_KEYS);
   if (stat) {
@@ -148,7 +152,7 @@ export function readCpuV2(ctx: CollectorContext, dir: string): CpuReading {
     r.throttledPeriods = stat.nr_throttled;
     if (stat.throttled_usec !== undefined) r.throttledNs = stat.throttled_usec * US;
   }
-  const limits = cachedLimits(ctx) ?? storeLimits(ctx, readLimitsV2(ctx, p.max, p.cpuset));
+  const limits = cachedLimits(ctx, state) ?? (state.limits = readLimitsV2(ctx, p.max, p.cpuset));
   r.limitCpus = limitCpus(limits.quotaUs, limits.periodUs, limits.cpusetCount, ctx.host.onlineCpus);
   return r;
 }

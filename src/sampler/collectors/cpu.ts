@@ -4,8 +4,8 @@
 // Both need the previous tick's counters, so they are absent on a container's first tick, and
 // after a counter went backwards (the container restarted with a fresh cgroup).
 import type { Row } from '../../model.js';
-import type { Collector, CollectorContext } from '../collector.js';
-import { CPU_COLLECTOR, readCpuV1, readCpuV2, type CpuReading } from './cpu-read.js';
+import { defineCollector, type Collector, type CollectorContext } from '../collector.js';
+import { CPU_COLLECTOR, readCpuV1, readCpuV2, type CpuReadState, type CpuReading } from './cpu-read.js';
 
 export const CPU_MEASUREMENT = 'docker_container_cpu';
 const TOTAL_TAGS = Object.freeze({ cpu: 'cpu-total' });
@@ -15,10 +15,9 @@ function perCpuTag(index: number): Readonly<Record<string, string>> {
   return (perCpuTags[index] ??= Object.freeze({ cpu: `cpu${index}` }));
 }
 
-interface Previous {
-  usageNs: bigint;
-  hostCpuNs: number;
-  monotonicNs: bigint;
+interface CpuState extends CpuReadState {
+  /** The last tick's counters, for the percentages. */
+  previous?: { usageNs: bigint; hostCpuNs: number; monotonicNs: bigint };
 }
 
 export interface CpuOptions {
@@ -26,16 +25,17 @@ export interface CpuOptions {
   perCpu: boolean;
 }
 
-export function createCpuCollector(options: CpuOptions): Collector {
+export function createCpuCollector(options: CpuOptions): Collector<CpuState> {
   return {
     name: CPU_COLLECTOR,
-    collect(ctx: CollectorContext, out: Row[]): void {
+    createState: () => ({}),
+    collect(ctx, state, out) {
       const cgroup = ctx.cgroup;
       let reading: CpuReading | undefined;
-      if (cgroup.version === 2) reading = cgroup.dirs.unified ? readCpuV2(ctx, cgroup.dirs.unified) : undefined;
-      else reading = readCpuV1(ctx, cgroup, options.perCpu);
+      if (cgroup.version === 2) reading = cgroup.dirs.unified ? readCpuV2(ctx, state, cgroup.dirs.unified) : undefined;
+      else reading = readCpuV1(ctx, state, cgroup, options.perCpu);
       if (!reading) return;
-      const fields = totalFields(ctx, reading);
+      const fields = totalFields(ctx, state, reading);
       if (!fields) return;
       out.push({ measurement: CPU_MEASUREMENT, tags: TOTAL_TAGS, fields });
       const perCpu = reading.perCpuNs;
@@ -46,7 +46,7 @@ export function createCpuCollector(options: CpuOptions): Collector {
   };
 }
 
-function totalFields(ctx: CollectorContext, r: CpuReading): Row['fields'] | undefined {
+function totalFields(ctx: CollectorContext, state: CpuState, r: CpuReading): Row['fields'] | undefined {
   if (r.usageNs === undefined && r.userNs === undefined && r.systemNs === undefined && r.periods === undefined && r.throttledNs === undefined) return undefined;
   const fields: Row['fields'] = {};
   const host = ctx.host;
@@ -58,7 +58,7 @@ function totalFields(ctx: CollectorContext, r: CpuReading): Row['fields'] | unde
   if (r.throttledPeriods !== undefined) fields.throttling_throttled_periods = r.throttledPeriods;
   if (r.throttledNs !== undefined) fields.throttling_throttled_time = r.throttledNs;
   if (r.usageNs !== undefined) {
-    const previous = ctx.state.get('previous') as Previous | undefined;
+    const previous = state.previous;
     if (previous) {
       const usageDelta = Number(r.usageNs - previous.usageNs);
       const hostDelta = host.cpuTotalNs - previous.hostCpuNs;
@@ -73,10 +73,18 @@ function totalFields(ctx: CollectorContext, r: CpuReading): Row['fields'] | unde
       previous.hostCpuNs = host.cpuTotalNs;
       previous.monotonicNs = ctx.monotonicNs;
     } else {
-      ctx.state.set('previous', { usageNs: r.usageNs, hostCpuNs: host.cpuTotalNs, monotonicNs: ctx.monotonicNs } satisfies Previous);
+      state.previous = { usageNs: r.usageNs, hostCpuNs: host.cpuTotalNs, monotonicNs: ctx.monotonicNs };
     }
   }
   if (r.limitCpus !== undefined) fields.limit_cpus = r.limitCpus;
   if (host.onlineCpus > 0) fields.online_cpus = BigInt(host.onlineCpus);
   return fields;
 }
+
+/** `collectors.cpu`; `per_cpu` adds one row per CPU (v1). */
+export const cpuCollector = defineCollector({
+  name: CPU_COLLECTOR,
+  spec: { per_cpu: { leaf: { kind: 'bool' } } },
+  defaults: { enabled: true, per_cpu: false },
+  create: (settings) => createCpuCollector({ perCpu: settings.per_cpu }),
+});

@@ -1,36 +1,68 @@
-// The per-container collectors by their config name (`collectors.<name>` in the YAML). The order
-// of this list is the order of a container's rows. `host` (read once per tick by the sampler) and
-// `events` (the Docker events stream) are not per-container collectors and are not listed here.
-import type { CollectorsConfig } from '../../config/schema.js';
-import type { Collector } from '../collector.js';
-import { createCpuCollector } from './cpu.js';
-import { createMemoryCollector } from './memory.js';
-import { createPidsCollector } from './pids.js';
-import { createPsiCollector } from './psi.js';
-import { createStatusCollector } from './status.js';
-import { createBlkioCollector } from './blkio.js';
-import { createNetworkCollector } from './network.js';
-import { createContextSwitchesCollector } from './context-switches.js';
+// Every `collectors.<name>` config section, from the definition each collector module exports:
+// the config type and defaults (config/schema.ts), the YAML spec (config/spec.ts) and the
+// collectors the sampler runs are all built from the two lists below.
+import type { Section } from '../../config/spec.js';
+import { defineSettings, type Collector, type CollectorDefinition, type CollectorSettings } from '../collector.js';
+import { cpuCollector } from './cpu.js';
+import { memoryCollector } from './memory.js';
+import { pidsCollector } from './pids.js';
+import { psiCollector } from './psi.js';
+import { statusCollector } from './status.js';
+import { blkioCollector } from './blkio.js';
+import { networkCollector } from './network.js';
+import { contextSwitchesCollector } from './context-switches.js';
 
-export type ContainerCollectorName = Exclude<keyof CollectorsConfig, 'host' | 'events'>;
+/** `collectors.host`: host rows, read once per tick by the sampler (host.ts), not per container. */
+const hostSettings = defineSettings({ name: 'host', spec: {}, defaults: { enabled: true } });
+/** `collectors.events`: docker_container_event rows from discovery's events (daemon/event-rows.ts). */
+const eventsSettings = defineSettings({ name: 'events', spec: {}, defaults: { enabled: true } });
+
+/** Every section, in the order `config check` renders them. */
+const SECTIONS = [
+  cpuCollector, memoryCollector, blkioCollector, networkCollector, contextSwitchesCollector,
+  pidsCollector, psiCollector, statusCollector, eventsSettings, hostSettings,
+] as const;
+
+/** The per-container collectors, in the order of a container's rows. */
+const ROW_ORDER = [
+  cpuCollector, memoryCollector, pidsCollector, psiCollector, statusCollector,
+  blkioCollector, networkCollector, contextSwitchesCollector,
+] as const;
+
+type AnySection = (typeof SECTIONS)[number];
+export type CollectorsConfig = { [D in AnySection as D['name']]: D['defaults'] };
+export type ContainerCollectorName = (typeof ROW_ORDER)[number]['name'];
+
+// A collector listed in SECTIONS but not in ROW_ORDER would never run: make that a type error.
+type Unordered = Exclude<Extract<AnySection, CollectorDefinition>['name'], ContainerCollectorName>;
+const everyCollectorHasARowOrder: [Unordered] extends [never] ? true : `missing from ROW_ORDER: ${Unordered}` = true;
+void everyCollectorHasARowOrder;
+
+/** Fresh defaults of every section (the caller may change them). */
+export function collectorDefaults(): CollectorsConfig {
+  const out: Record<string, CollectorSettings> = {};
+  for (const d of SECTIONS) out[d.name] = { ...d.defaults };
+  return out as CollectorsConfig;
+}
+
+/** The `collectors:` spec: `enabled` plus each definition's own keys. */
+export function collectorsSpec(): Section {
+  const out: Section = {};
+  for (const d of SECTIONS) out[d.name] = { section: { enabled: { leaf: { kind: 'bool' } }, ...d.spec } };
+  return out;
+}
 
 export interface CollectorEntry {
   name: ContainerCollectorName;
   create(config: CollectorsConfig): Collector;
 }
 
-export const COLLECTORS: readonly CollectorEntry[] = [
-  { name: 'cpu', create: (c) => createCpuCollector({ perCpu: c.cpu.per_cpu }) },
-  { name: 'memory', create: () => createMemoryCollector() },
-  { name: 'pids', create: () => createPidsCollector() },
-  { name: 'psi', create: () => createPsiCollector() },
-  { name: 'status', create: () => createStatusCollector() },
-  { name: 'blkio', create: () => createBlkioCollector() },
-  { name: 'network', create: (c) => createNetworkCollector({ include_loopback: c.network.include_loopback }) },
-  { name: 'context_switches', create: () => createContextSwitchesCollector() },
-];
+export const COLLECTORS: readonly CollectorEntry[] = ROW_ORDER.map((d) => ({
+  name: d.name,
+  create: (config: CollectorsConfig) => (d as CollectorDefinition).create(config[d.name]),
+}));
 
-/** New instances of the collectors enabled in `config`, in registry order. */
+/** New instances of the collectors enabled in `config`, in row order. */
 export function createEnabledCollectors(config: CollectorsConfig): Collector[] {
   return COLLECTORS.filter((entry) => config[entry.name].enabled).map((entry) => entry.create(config));
 }

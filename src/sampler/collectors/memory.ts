@@ -4,10 +4,10 @@
 // keys of memory.stat, which include the child cgroups. No limit (v2 `max`, v1's huge value)
 // leaves `limit` and `usage_percent` out.
 import type { Row } from '../../model.js';
-import type { Collector, CollectorContext } from '../collector.js';
+import { defineCollector, type Collector, type CollectorContext } from '../collector.js';
 import { wantedKeys } from '../parsers/flat-keyed.js';
 import { V1_UNLIMITED_FROM, parseLimit, parseSingleU64, type Limit } from '../parsers/single-value.js';
-import { LIMITS_REFRESH_NS, SLOW_COUNTERS_REFRESH_NS, filePaths, isDue, readFlatKeyed, readParsed } from './read-helpers.js';
+import { LIMITS_REFRESH_NS, SLOW_COUNTERS_REFRESH_NS, filePaths, isDue, readFlatKeyed, readParsed, type FilePaths } from './read-helpers.js';
 
 export const MEMORY_MEASUREMENT = 'docker_container_mem';
 const NAME = 'memory';
@@ -86,10 +86,11 @@ interface Slow {
   oomKill?: bigint;
 }
 
-function slowState(ctx: CollectorContext): Slow {
-  let slow = ctx.state.get('slow') as Slow | undefined;
-  if (!slow) ctx.state.set('slow', (slow = {}));
-  return slow;
+/** What one container keeps between ticks. */
+interface MemoryState {
+  v1?: FilePaths<keyof typeof V1>;
+  v2?: FilePaths<keyof typeof V2>;
+  slow: Slow;
 }
 
 /** Reads the limit when due; true when the slow counters are due too (and marks them read). */
@@ -121,11 +122,11 @@ function copySlow(fields: Row['fields'], slow: Slow, raw: bigint | undefined): v
   if (slow.oomKill !== undefined) fields.oom_kill = slow.oomKill;
 }
 
-function readV1(ctx: CollectorContext, dir: string, fields: Row['fields']): { raw?: bigint; limit?: Limit } {
-  const p = filePaths(ctx, 'v1', dir, V1);
+function readV1(ctx: CollectorContext, state: MemoryState, dir: string, fields: Row['fields']): { raw?: bigint; limit?: Limit } {
+  const p = (state.v1 = filePaths(state.v1, dir, V1)).paths;
   const raw = readParsed(ctx, NAME, p.usage, parseSingleU64);
   copyStat(fields, readFlatKeyed(ctx, NAME, p.stat, V1_STAT_KEYS), V1_STAT_FIELDS);
-  const slow = slowState(ctx);
+  const slow = state.slow;
   const countersDue = refreshLimit(ctx, slow, p.limit, parseV1Limit);
   if (countersDue) {
     slow.maxUsage = readParsed(ctx, NAME, p.maxUsage, parseSingleU64);
@@ -138,13 +139,13 @@ function readV1(ctx: CollectorContext, dir: string, fields: Row['fields']): { ra
   return { raw, limit: slow.limit };
 }
 
-function readV2(ctx: CollectorContext, dir: string, fields: Row['fields']): { raw?: bigint; limit?: Limit } {
-  const p = filePaths(ctx, 'v2', dir, V2);
+function readV2(ctx: CollectorContext, state: MemoryState, dir: string, fields: Row['fields']): { raw?: bigint; limit?: Limit } {
+  const p = (state.v2 = filePaths(state.v2, dir, V2)).paths;
   const raw = readParsed(ctx, NAME, p.current, parseSingleU64);
   copyStat(fields, readFlatKeyed(ctx, NAME, p.stat, V2_STAT_KEYS), V2_STAT_FIELDS);
   const swap = readParsed(ctx, NAME, p.swap, parseSingleU64);
   if (swap !== undefined) fields.swap = swap;
-  const slow = slowState(ctx);
+  const slow = state.slow;
   const countersDue = refreshLimit(ctx, slow, p.max, parseV2Limit);
   // memory.peak appeared with Linux 5.19.
   if (countersDue) slow.maxUsage = readParsed(ctx, NAME, p.peak, parseSingleU64);
@@ -159,15 +160,16 @@ function readV2(ctx: CollectorContext, dir: string, fields: Row['fields']): { ra
   return { raw, limit: slow.limit };
 }
 
-export function createMemoryCollector(): Collector {
+export function createMemoryCollector(): Collector<MemoryState> {
   return {
     name: NAME,
-    collect(ctx: CollectorContext, out: Row[]): void {
+    createState: () => ({ slow: {} }),
+    collect(ctx, state, out) {
       const { version, dirs } = ctx.cgroup;
       const dir = version === 2 ? dirs.unified : dirs.memory;
       if (!dir) return;
       const fields: Row['fields'] = {};
-      const { raw, limit } = version === 2 ? readV2(ctx, dir, fields) : readV1(ctx, dir, fields);
+      const { raw, limit } = version === 2 ? readV2(ctx, state, dir, fields) : readV1(ctx, state, dir, fields);
       if (raw !== undefined) {
         const inactiveFile = fields.inactive_file as bigint | undefined;
         const usage = inactiveFile !== undefined && inactiveFile < raw ? raw - inactiveFile : raw;
@@ -183,3 +185,11 @@ export function createMemoryCollector(): Collector {
     },
   };
 }
+
+/** `collectors.memory`: no option besides `enabled`. */
+export const memoryCollector = defineCollector({
+  name: NAME,
+  spec: {},
+  defaults: { enabled: true },
+  create: () => createMemoryCollector(),
+});

@@ -10,7 +10,7 @@
 // container's sample, as for a vanished cgroup. A proc tree without oom_score_adj (a fixture, a
 // synthetic tree) is probed once per pid and falls back to /proc/<pid>/stat.
 import { existsSync } from 'node:fs';
-import type { Collector, CollectorContext } from '../collector.js';
+import { defineCollector, type Collector, type CollectorContext } from '../collector.js';
 import type { Row } from '../../model.js';
 import { parseNetDev, type NetDevCounters } from '../parsers/net-dev.js';
 
@@ -27,14 +27,17 @@ interface PidFiles {
   netDev: string;
 }
 
-function pidFiles(ctx: CollectorContext, pid: number): PidFiles {
-  const cached = ctx.state.get('files') as PidFiles | undefined;
+/** What one container keeps between ticks. */
+interface NetworkState {
+  files?: PidFiles;
+}
+
+function pidFiles(ctx: CollectorContext, state: NetworkState, pid: number): PidFiles {
+  const cached = state.files;
   if (cached && cached.pid === pid && cached.procRoot === ctx.procRoot) return cached;
   const dir = `${ctx.procRoot}/${pid}`;
   const cheap = `${dir}/oom_score_adj`;
-  const files = { pid, procRoot: ctx.procRoot, liveness: existsSync(cheap) ? cheap : `${dir}/stat`, netDev: `${dir}/net/dev` };
-  ctx.state.set('files', files);
-  return files;
+  return (state.files = { pid, procRoot: ctx.procRoot, liveness: existsSync(cheap) ? cheap : `${dir}/stat`, netDev: `${dir}/net/dev` });
 }
 
 export interface NetworkOptions {
@@ -58,7 +61,7 @@ function row(tags: Readonly<Record<string, string>>, c: NetDevCounters): Row {
   };
 }
 
-export function createNetworkCollector(options: NetworkOptions): Collector {
+export function createNetworkCollector(options: NetworkOptions): Collector<NetworkState> {
   const tagsByInterface = new Map<string, Readonly<Record<string, string>>>();
 
   function tagsFor(name: string): Readonly<Record<string, string>> {
@@ -72,13 +75,14 @@ export function createNetworkCollector(options: NetworkOptions): Collector {
 
   return {
     name: NAME,
-    collect(ctx, out) {
+    createState: () => ({}),
+    collect(ctx, state, out) {
       const { pid } = ctx.container;
       if (!pid) {
         ctx.errors.count(NAME, 'pid_gone');
         return;
       }
-      const files = pidFiles(ctx, pid);
+      const files = pidFiles(ctx, state, pid);
       if (ctx.read(files.liveness) === undefined) return;
       const text = ctx.read(files.netDev);
       if (text === undefined) return;
@@ -108,3 +112,11 @@ export function createNetworkCollector(options: NetworkOptions): Collector {
     },
   };
 }
+
+/** `collectors.network`; `include_loopback` adds the `lo` row (and counts it in `total`). */
+export const networkCollector = defineCollector({
+  name: NAME,
+  spec: { include_loopback: { leaf: { kind: 'bool' } } },
+  defaults: { enabled: true, include_loopback: false },
+  create: (settings) => createNetworkCollector({ include_loopback: settings.include_loopback }),
+});

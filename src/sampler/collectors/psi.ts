@@ -3,9 +3,9 @@
 // present in hybrid mode, where the unified hierarchy tracks the same tasks.
 // `cpu.pressure` has no `full` line before Linux 5.13: then only the some_* fields are written.
 import type { Row } from '../../model.js';
-import type { Collector, CollectorContext } from '../collector.js';
+import { defineCollector, type Collector } from '../collector.js';
 import { parsePsi, type Psi } from '../parsers/psi.js';
-import { filePaths, readParsed } from './read-helpers.js';
+import { filePaths, readParsed, type FilePaths } from './read-helpers.js';
 
 export const PSI_MEASUREMENT = 'docker_container_psi';
 const NAME = 'psi';
@@ -22,13 +22,18 @@ function parseComplete(text: string): Psi | undefined {
   return psi.some || psi.full ? psi : undefined;
 }
 
-export function createPsiCollector(): Collector {
+interface PsiState {
+  files?: FilePaths<keyof typeof FILES>;
+}
+
+export function createPsiCollector(): Collector<PsiState> {
   return {
     name: NAME,
-    collect(ctx: CollectorContext, out: Row[]): void {
+    createState: () => ({}),
+    collect(ctx, state, out) {
       const dir = ctx.cgroup.dirs.unified;
       if (!dir) return;
-      const p = filePaths(ctx, 'files', dir, FILES);
+      const p = (state.files = filePaths(state.files, dir, FILES)).paths;
       for (const resource of RESOURCES) {
         const psi = readParsed(ctx, NAME, p[resource], parseComplete);
         if (!psi) continue;
@@ -51,3 +56,11 @@ export function createPsiCollector(): Collector {
     },
   };
 }
+
+/** `collectors.psi`: no option besides `enabled`. */
+export const psiCollector = defineCollector({
+  name: NAME,
+  spec: {},
+  defaults: { enabled: true },
+  create: () => createPsiCollector(),
+});

@@ -29,17 +29,21 @@ export function readFlatKeyed<K extends string>(ctx: CollectorContext, collector
   return parsed.values;
 }
 
+/** Absolute paths of a collector's files in one directory, kept in the container's state. */
+export interface FilePaths<K extends string> {
+  readonly dir: string;
+  readonly paths: Readonly<Record<K, string>>;
+}
+
 /**
- * Absolute paths of a collector's files in one directory, built once per container and kept in
- * its state (not concatenated again every tick). Rebuilt when the directory changes.
+ * The paths of `names` in `dir`: `cached` when it was built for the same directory (paths are
+ * not concatenated again every tick), else built afresh. Store the result back in the state.
  */
-export function filePaths<K extends string>(ctx: CollectorContext, stateKey: string, dir: string, names: Readonly<Record<K, string>>): Readonly<Record<K, string>> {
-  const cached = ctx.state.get(stateKey) as { dir: string; paths: Record<K, string> } | undefined;
-  if (cached && cached.dir === dir) return cached.paths;
+export function filePaths<K extends string>(cached: FilePaths<K> | undefined, dir: string, names: Readonly<Record<K, string>>): FilePaths<K> {
+  if (cached && cached.dir === dir) return cached;
   const paths = {} as Record<K, string>;
   for (const key of Object.keys(names) as K[]) paths[key] = `${dir}/${names[key]}`;
-  ctx.state.set(stateKey, { dir, paths });
-  return paths;
+  return { dir, paths };
 }
 
 /**

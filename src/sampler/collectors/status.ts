@@ -3,7 +3,7 @@
 // derived from the monotonic clock (anchored once), so a wall-clock step on the host does not make
 // uptimes jump between ticks.
 import type { ContainerInfo, Row } from '../../model.js';
-import type { Collector, CollectorContext } from '../collector.js';
+import { defineCollector, type Collector } from '../collector.js';
 
 export const STATUS_MEASUREMENT = 'docker_container_status';
 export const HEALTH_MEASUREMENT = 'docker_container_health';
@@ -50,10 +50,14 @@ export function statusFields(c: ContainerInfo, nowEpochNs: bigint): Row['fields'
   return fields;
 }
 
-export function createStatusCollector(clock: StatusClock = { epochNs: BigInt(Date.now()) * NS_PER_MS, monotonicNs: process.hrtime.bigint() }): Collector {
+const NAME = 'status';
+
+/** No per-container state: everything comes from discovery's ContainerInfo. */
+export function createStatusCollector(clock: StatusClock = { epochNs: BigInt(Date.now()) * NS_PER_MS, monotonicNs: process.hrtime.bigint() }): Collector<undefined> {
   return {
-    name: 'status',
-    collect(ctx: CollectorContext, out: Row[]): void {
+    name: NAME,
+    createState: () => undefined,
+    collect(ctx, _state, out) {
       const c = ctx.container;
       const now = clock.epochNs + (ctx.monotonicNs - clock.monotonicNs);
       out.push({ measurement: STATUS_MEASUREMENT, fields: statusFields(c, now) });
@@ -66,3 +70,11 @@ export function createStatusCollector(clock: StatusClock = { epochNs: BigInt(Dat
     },
   };
 }
+
+/** `collectors.status`: no option besides `enabled`. */
+export const statusCollector = defineCollector({
+  name: NAME,
+  spec: {},
+  defaults: { enabled: true },
+  create: () => createStatusCollector(),
+});

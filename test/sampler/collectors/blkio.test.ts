@@ -166,7 +166,7 @@ test('v1: once every device is populated, only its source is read; the others ag
     const tick = (seconds: bigint) => {
       h.ctx.monotonicNs = seconds * 1_000_000_000n;
       const out: Row[] = [];
-      collector.collect(h.ctx, out);
+      collector.collect(h.ctx, h.stateOf(collector), out);
       return view(out);
     };
     assert.deepEqual(tick(0n), [

@@ -74,6 +74,6 @@ test(`voluntary/involuntary never decrease over ${SAMPLES} samples while process
   assert.equal(h.errors.total(), 0, JSON.stringify(h.errors.entries()));
   assert.ok(files.openCount <= Number(last.threads) + 2, `descriptors of exited tasks kept: ${files.openCount} open`);
 
-  collector.forget?.(id);
+  h.leave(collector);
   assert.equal(files.openCount, 0);
 });

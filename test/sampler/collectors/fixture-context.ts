@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { CgroupPaths, ContainerInfo } from '../../../src/model.js';
 import type { Collector, CollectorContext } from '../../../src/sampler/collector.js';
 import { KeptFiles } from '../../../src/sampler/kept-files.js';
-import { ReadErrors } from '../../../src/sampler/read-errors.js';
+import { ReadErrors } from '../../../src/errors/read-errors.js';
 import type { Row } from '../../../src/model.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -23,8 +23,12 @@ export interface Harness {
   ctx: CollectorContext;
   errors: ReadErrors;
   files: KeptFiles;
-  /** Runs the collector once, returns its rows. */
+  /** Runs the collector once (with this container's state for it), returns its rows. */
   collect(collector: Collector): Row[];
+  /** The collector's state for this container, made on first use as the sampler does. */
+  stateOf<S>(collector: Collector<S>): S;
+  /** What the sampler does when the container leaves: release the state, then drop it. */
+  leave(collector: Collector): void;
 }
 
 export function harness(opts: { container: ContainerInfo; cgroup: CgroupPaths; procRoot: string; sysRoot: string }): Harness {
@@ -36,21 +40,28 @@ export function harness(opts: { container: ContainerInfo; cgroup: CgroupPaths; p
     cgroup: opts.cgroup,
     procRoot: opts.procRoot,
     sysRoot: opts.sysRoot,
-    files,
     errors,
     read: (path) => files.read(path, opts.container.id, collectorName),
-    state: new Map(),
     monotonicNs: process.hrtime.bigint(),
     host: { cpuTotalNs: 0, onlineCpus: 1, memTotalBytes: 0 },
   };
+  const states = new Map<Collector, unknown>();
+  const stateOf = <S>(collector: Collector<S>): S => {
+    if (!states.has(collector)) states.set(collector, collector.createState());
+    return states.get(collector) as S;
+  };
   return {
-    ctx, errors, files,
+    ctx, errors, files, stateOf,
     collect(collector) {
       collectorName = collector.name;
       ctx.monotonicNs = process.hrtime.bigint();
       const out: Row[] = [];
-      collector.collect(ctx, out);
+      collector.collect(ctx, stateOf(collector), out);
       return out;
+    },
+    leave(collector) {
+      if (states.has(collector)) collector.release?.(states.get(collector));
+      states.delete(collector);
     },
   };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { configureLogging } from '../../../src/log.js';
 import { DescriptorBudget, processDescriptorBudget } from '../../../src/sampler/descriptor-budget.js';
 import { KeptFiles } from '../../../src/sampler/kept-files.js';
-import { ReadErrors } from '../../../src/sampler/read-errors.js';
+import { ReadErrors } from '../../../src/errors/read-errors.js';
 
 const [dir, ownersArg, perOwnerArg, ticksArg, limitArg] = process.argv.slice(2);
 const owners = Number(ownersArg);

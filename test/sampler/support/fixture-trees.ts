@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { CgroupPaths, ContainerInfo, Row } from '../../../src/model.js';
 import type { Collector, CollectorContext, HostSnapshot } from '../../../src/sampler/collector.js';
 import { KeptFiles } from '../../../src/sampler/kept-files.js';
-import { ReadErrors } from '../../../src/sampler/read-errors.js';
+import { ReadErrors } from '../../../src/errors/read-errors.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 export const V1_ROOT = `${FIXTURES}cgroup-v1`;
@@ -57,20 +57,19 @@ export function runCollector(collector: Collector, cgroup: CgroupPaths, containe
   const errors = new ReadErrors();
   const files = new KeptFiles(errors);
   const ctx: CollectorContext = {
-    container, cgroup, procRoot: '/nonexistent/proc', sysRoot: '/nonexistent/sys', files, errors,
+    container, cgroup, procRoot: '/nonexistent/proc', sysRoot: '/nonexistent/sys', errors,
     read: (path) => files.read(path, container.id, collector.name),
-    state: new Map(),
     monotonicNs: 1_000_000_000n,
     host: HOST,
   };
+  const state = collector.createState();
   return {
     ctx, errors, files,
     collect(tick = {}) {
-      ctx.previousHost = ctx.host;
       ctx.monotonicNs = tick.monotonicNs ?? ctx.monotonicNs;
       ctx.host = tick.host ?? ctx.host;
       const out: Row[] = [];
-      collector.collect(ctx, out);
+      collector.collect(ctx, state, out);
       return out;
     },
   };

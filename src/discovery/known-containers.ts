@@ -7,7 +7,7 @@ import type Docker from 'dockerode';
 import type { Config } from '../config/schema.js';
 import { logger, type Logger } from '../log.js';
 import type { ContainerInfo } from '../model.js';
-import { ReadErrors } from '../sampler/read-errors.js';
+import { ReadErrors } from '../errors/read-errors.js';
 import { CgroupResolver } from './cgroup-paths.js';
 import { ConnectionStatus } from './connection-status.js';
 import { ContainerFilter } from './container-filter.js';
@@ -17,7 +17,7 @@ import { EventStream, type BackoffOptions } from './event-stream.js';
 import { containerInfoFromInspect } from './inspect-mapper.js';
 
 /** A lifecycle event as the daemon records it (`docker_container_event`). */
-export interface RegistryEvent {
+export interface LifecycleEvent {
   /** Milliseconds since the epoch. */
   time: number;
   action: string;
@@ -27,7 +27,7 @@ export interface RegistryEvent {
   message?: string;
 }
 
-export interface RegistryStats {
+export interface KnownContainersStats {
   listCalls: number;
   inspectCalls: number;
   eventsSeen: number;
@@ -35,19 +35,19 @@ export interface RegistryStats {
   /** Containers skipped because their pid vanished between the event/list and reading its cgroup. */
   skippedVanished: number;
   errors: number;
-  /** Containers in the registry (with or without resolved cgroups). */
+  /** Containers known (with or without resolved cgroups). */
   containers: number;
   connected: boolean;
 }
 
-export interface RegistryEvents {
+export interface KnownContainersEvents {
   added: [ContainerInfo];
   removed: [ContainerInfo];
   changed: [current: ContainerInfo, previous: ContainerInfo];
-  event: [RegistryEvent];
+  event: [LifecycleEvent];
 }
 
-export interface RegistryOptions {
+export interface KnownContainersOptions {
   log?: Logger;
   errors?: ReadErrors;
   backoff?: BackoffOptions;
@@ -65,7 +65,7 @@ function sameInfo(a: ContainerInfo, b: ContainerInfo): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-export class Registry extends EventEmitter<RegistryEvents> {
+export class KnownContainers extends EventEmitter<KnownContainersEvents> {
   private readonly clients: DockerClients;
   private readonly filter: ContainerFilter;
   private readonly resolver: CgroupResolver;
@@ -86,7 +86,7 @@ export class Registry extends EventEmitter<RegistryEvents> {
 
   constructor(
     private readonly config: Pick<Config, 'docker' | 'host'>,
-    options: RegistryOptions = {},
+    options: KnownContainersOptions = {},
   ) {
     super();
     this.log = options.log ?? logger('discovery');
@@ -127,7 +127,7 @@ export class Registry extends EventEmitter<RegistryEvents> {
     await first;
   }
 
-  /** Closes the events stream and every connection; the registry cannot be started again. */
+  /** Closes the events stream and every connection; it cannot be started again. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.running = false;
@@ -137,7 +137,7 @@ export class Registry extends EventEmitter<RegistryEvents> {
     await Promise.allSettled([...this.chains.values()]);
   }
 
-  /** Containers to sample: those with resolved cgroup directories. Cached until the registry changes. */
+  /** Containers to sample: those with resolved cgroup directories. Cached until the set changes. */
   containers(): ContainerInfo[] {
     this.cached ??= this.allContainers().filter((c) => c.cgroup !== undefined);
     return this.cached;
@@ -153,7 +153,7 @@ export class Registry extends EventEmitter<RegistryEvents> {
     return this.entries.get(id)?.info;
   }
 
-  stats(): RegistryStats {
+  stats(): KnownContainersStats {
     return { ...this.counters, containers: this.entries.size, connected: !this.connection.down };
   }
 
@@ -162,7 +162,7 @@ export class Registry extends EventEmitter<RegistryEvents> {
     return this.connection.lastReason;
   }
 
-  /** A full list that reconciles the registry with dockerd. Resolves false when dockerd could not be reached. */
+  /** A full list that reconciles the set with dockerd. Resolves false when dockerd could not be reached. */
   refresh(): Promise<boolean> {
     if (this.relisting) {
       this.relistAgain = true;
@@ -219,7 +219,7 @@ export class Registry extends EventEmitter<RegistryEvents> {
   private onConnected(reconnect: boolean): void {
     this.connection.ok();
     if (reconnect) this.counters.reconnects++;
-    // Every (re)connection lists: the first one fills the registry (also when dockerd was down at
+    // Every (re)connection lists: the first one fills the set (also when dockerd was down at
     // start), later ones reconcile what was missed (dockerd restarted: its event log is gone).
     void this.refresh();
   }
@@ -228,7 +228,7 @@ export class Registry extends EventEmitter<RegistryEvents> {
     const known = this.entries.get(e.id)?.info;
     if (!known && !this.filter.admitsIdentity(e.name, e.labels)) return;
     this.counters.eventsSeen++;
-    const record: RegistryEvent = { time: e.time, action: e.action, id: e.id, name: e.name || known?.name || e.id.slice(0, 12) };
+    const record: LifecycleEvent = { time: e.time, action: e.action, id: e.id, name: e.name || known?.name || e.id.slice(0, 12) };
     if (e.exitCode !== undefined) record.exitCode = e.exitCode;
     if (e.message !== undefined) record.message = e.message;
     this.notify('event', record);
@@ -305,10 +305,10 @@ export class Registry extends EventEmitter<RegistryEvents> {
     this.notify('removed', entry.info);
   }
 
-  /** A listener that throws must not break the registry (or the events stream that called it). */
-  private notify<K extends keyof RegistryEvents>(name: K, ...args: RegistryEvents[K]): void {
+  /** A listener that throws must not break the set (or the events stream that called it). */
+  private notify<K extends keyof KnownContainersEvents>(name: K, ...args: KnownContainersEvents[K]): void {
     try {
-      (this.emit as (n: K, ...a: RegistryEvents[K]) => boolean)(name, ...args);
+      (this.emit as (n: K, ...a: KnownContainersEvents[K]) => boolean)(name, ...args);
     } catch (err) {
       this.counters.errors++;
       this.log.error(`a '${name}' listener failed`, { error: err });

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultConfig } from '../../src/config/schema.js';
 import type { Logger } from '../../src/log.js';
-import { Registry, type RegistryEvent } from '../../src/discovery/registry.js';
+import { KnownContainers, type LifecycleEvent } from '../../src/discovery/known-containers.js';
 import { waitFor } from '../support/docker.js';
 import { requireDocker, TEST_IMAGE } from '../support/services.js';
 import { PrivateDockerd } from './private-dockerd.js';
@@ -48,8 +48,8 @@ test(`the registry survives dockerd stopped with ${signal} and restarted, and se
   const config = defaultConfig('test-host');
   config.docker.socket = dockerd.host;
   config.docker.relist_interval_ms = 600_000;
-  const registry = new Registry(config, { log: capture, backoff: { initialMs: 100, maxMs: 2000 } });
-  const events: RegistryEvent[] = [];
+  const registry = new KnownContainers(config, { log: capture, backoff: { initialMs: 100, maxMs: 2000 } });
+  const events: LifecycleEvent[] = [];
   registry.on('event', (e) => events.push(e));
   try {
     await registry.start();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { defaultConfig, type Config } from '../../src/config/schema.js';
 import type { Logger } from '../../src/log.js';
 import type { ContainerInfo } from '../../src/model.js';
-import { Registry, type RegistryEvent } from '../../src/discovery/registry.js';
+import { KnownContainers, type LifecycleEvent } from '../../src/discovery/known-containers.js';
 import { containerPid, docker, removeTestContainers, startContainer, uniqueName, waitFor } from '../support/docker.js';
 import { DOCKER_SOCKET, requireDocker } from '../support/services.js';
 
@@ -23,9 +23,9 @@ function configFor(tweak: (c: Config) => void = () => {}): Config {
   return config;
 }
 
-async function withRegistry<T>(config: Config, body: (r: Registry, events: RegistryEvent[]) => Promise<T>): Promise<T> {
-  const registry = new Registry(config, { log: quiet });
-  const events: RegistryEvent[] = [];
+async function withRegistry<T>(config: Config, body: (r: KnownContainers, events: LifecycleEvent[]) => Promise<T>): Promise<T> {
+  const registry = new KnownContainers(config, { log: quiet });
+  const events: LifecycleEvent[] = [];
   registry.on('event', (e) => events.push(e));
   try {
     await registry.start();
@@ -35,7 +35,7 @@ async function withRegistry<T>(config: Config, body: (r: Registry, events: Regis
   }
 }
 
-const has = (r: Registry, id: string): ContainerInfo | undefined => r.containers().find((c) => c.id === id);
+const has = (r: KnownContainers, id: string): ContainerInfo | undefined => r.containers().find((c) => c.id === id);
 
 before(async () => {
   await requireDocker();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig, type Config } from '../../src/config/schema.js';
 import type { Logger } from '../../src/log.js';
-import { Registry, type RegistryEvent } from '../../src/discovery/registry.js';
+import { KnownContainers, type LifecycleEvent } from '../../src/discovery/known-containers.js';
 import { docker, removeTestContainers, startContainer, uniqueName, waitFor } from '../support/docker.js';
 import { DOCKER_SOCKET, requireDocker } from '../support/services.js';
 
@@ -73,8 +73,8 @@ test('events of a container that lived and died while the connection was cut are
     c.docker.socket = relay.path;
     c.docker.relist_interval_ms = 600_000;
   });
-  const registry = new Registry(config, { log: quiet, backoff: { initialMs: 50, maxMs: 400 } });
-  const events: RegistryEvent[] = [];
+  const registry = new KnownContainers(config, { log: quiet, backoff: { initialMs: 50, maxMs: 400 } });
+  const events: LifecycleEvent[] = [];
   registry.on('event', (e) => events.push(e));
   try {
     await registry.start();
@@ -107,7 +107,7 @@ test('dockerd unreachable at start: the registry lists as soon as it can connect
     c.docker.socket = relay.path;
     c.docker.relist_interval_ms = 600_000;
   });
-  const registry = new Registry(config, { log: quiet, backoff: { initialMs: 50, maxMs: 200 } });
+  const registry = new KnownContainers(config, { log: quiet, backoff: { initialMs: 50, maxMs: 200 } });
   try {
     await registry.start(); // resolves after the first failed attempt
     assert.equal(registry.stats().connected, false);
@@ -124,7 +124,7 @@ test('dockerd unreachable at start: the registry lists as soon as it can connect
 test('a container whose pid cannot be read is skipped and counted, never added', async () => {
   const emptyProc = mkdtempSync(join(dir, 'proc-'));
   const config = configFor((c) => (c.host.proc_root = emptyProc));
-  const registry = new Registry(config, { log: quiet });
+  const registry = new KnownContainers(config, { log: quiet });
   try {
     await registry.start();
     const id = await startContainer({ name: uniqueName('vanish'), labels: { [RUN_LABEL]: run } });
@@ -138,7 +138,7 @@ test('a container whose pid cannot be read is skipped and counted, never added',
 });
 
 test('the periodic re-list runs every relist_interval_ms', async () => {
-  const registry = new Registry(configFor((c) => (c.docker.relist_interval_ms = 200)), { log: quiet });
+  const registry = new KnownContainers(configFor((c) => (c.docker.relist_interval_ms = 200)), { log: quiet });
   try {
     await registry.start();
     const first = registry.stats().listCalls;
@@ -154,7 +154,7 @@ test('stop() leaves no handle that would keep the process alive', async () => {
   await sleep(200); // let the sockets of the registries stopped above finish closing
   const handles = () => process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
   const baseline = handles();
-  const registry = new Registry(configFor(), { log: quiet });
+  const registry = new KnownContainers(configFor(), { log: quiet });
   try {
     await registry.start();
     const id = await startContainer({ name: uniqueName('handles'), labels: { [RUN_LABEL]: run } });

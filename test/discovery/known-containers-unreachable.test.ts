@@ -10,7 +10,7 @@ import { defaultConfig } from '../../src/config/schema.js';
 import type { Logger } from '../../src/log.js';
 import { ConnectionStatus } from '../../src/discovery/connection-status.js';
 import { runContainersCommand } from '../../src/discovery/containers-command.js';
-import { Registry } from '../../src/discovery/registry.js';
+import { KnownContainers } from '../../src/discovery/known-containers.js';
 
 function captureLogger(lines: string[]): Logger {
   const at = (level: string) => (msg: string) => void lines.push(`${level} ${msg}`);
@@ -30,7 +30,7 @@ test('missing socket: one warning over many retries, start resolves, stop leaves
   const config = defaultConfig('h');
   config.docker.socket = join(dir, 'docker.sock');
   const lines: string[] = [];
-  const registry = new Registry(config, { log: captureLogger(lines), backoff: { initialMs: 5, maxMs: 20 } });
+  const registry = new KnownContainers(config, { log: captureLogger(lines), backoff: { initialMs: 5, maxMs: 20 } });
   await registry.start();
   await sleep(300);
   await registry.stop();
@@ -52,7 +52,7 @@ test('a socket nobody listens on (dockerd stopped) is reported as refused', asyn
   const config = defaultConfig('h');
   config.docker.socket = `unix://${socket}`;
   const lines: string[] = [];
-  const registry = new Registry(config, { log: captureLogger(lines), backoff: { initialMs: 5, maxMs: 20 } });
+  const registry = new KnownContainers(config, { log: captureLogger(lines), backoff: { initialMs: 5, maxMs: 20 } });
   assert.equal(await registry.refresh(), false);
   await registry.start();
   await sleep(200);

@@ -1,0 +1,36 @@
+// The collector list and the `collectors:` config section built from the collector definitions.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { COLLECTORS, collectorDefaults, collectorsSpec, createEnabledCollectors } from '../../../src/sampler/collectors/index.js';
+import { isLeaf, isSection } from '../../../src/config/spec.js';
+
+test('per-container collectors run in row order; host and events are config-only', () => {
+  assert.deepEqual(COLLECTORS.map((c) => c.name), ['cpu', 'memory', 'pids', 'psi', 'status', 'blkio', 'network', 'context_switches']);
+  const config = collectorDefaults();
+  config.memory.enabled = false;
+  config.host.enabled = false;
+  assert.deepEqual(createEnabledCollectors(config).map((c) => c.name), ['cpu', 'pids', 'psi', 'status', 'blkio', 'network', 'context_switches']);
+});
+
+test('every section has `enabled` and exactly the keys of its defaults, in the YAML order', () => {
+  const spec = collectorsSpec();
+  const defaults = collectorDefaults();
+  assert.deepEqual(Object.keys(spec), ['cpu', 'memory', 'blkio', 'network', 'context_switches', 'pids', 'psi', 'status', 'events', 'host']);
+  assert.deepEqual(Object.keys(defaults), Object.keys(spec));
+  for (const [name, field] of Object.entries(spec)) {
+    assert.ok(isSection(field), name);
+    assert.deepEqual(Object.keys(field.section), Object.keys(defaults[name as keyof typeof defaults]), name);
+    for (const leaf of Object.values(field.section)) assert.ok(isLeaf(leaf) && leaf.leaf.kind === 'bool', name);
+  }
+  assert.deepEqual(defaults.cpu, { enabled: true, per_cpu: false });
+  assert.deepEqual(defaults.network, { enabled: true, include_loopback: false });
+});
+
+test('defaults are fresh objects: changing one config does not change the next', () => {
+  const a = collectorDefaults();
+  a.cpu.per_cpu = true;
+  a.pids.enabled = false;
+  const b = collectorDefaults();
+  assert.equal(b.cpu.per_cpu, false);
+  assert.equal(b.pids.enabled, true);
+});
