@@ -12,10 +12,10 @@ test('per-container collectors run in row order; host and events are config-only
   assert.deepEqual(createEnabledCollectors(config).map((c) => c.name), ['cpu', 'pids', 'psi', 'status', 'blkio', 'network', 'context_switches']);
 });
 
-test('every section has `enabled` and exactly the keys of its defaults, in the YAML order', () => {
+test('every section has `enabled` and exactly the keys of its defaults, in row order then host and events', () => {
   const spec = collectorsSpec();
   const defaults = collectorDefaults();
-  assert.deepEqual(Object.keys(spec), ['cpu', 'memory', 'blkio', 'network', 'context_switches', 'pids', 'psi', 'status', 'events', 'host']);
+  assert.deepEqual(Object.keys(spec), ['cpu', 'memory', 'pids', 'psi', 'status', 'blkio', 'network', 'context_switches', 'events', 'host']);
   assert.deepEqual(Object.keys(defaults), Object.keys(spec));
   for (const [name, field] of Object.entries(spec)) {
     assert.ok(isSection(field), name);
