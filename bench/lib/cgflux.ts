@@ -3,7 +3,8 @@
 import { hostname } from 'node:os';
 import { defaultConfig, type Config } from '../../src/config/schema.js';
 import type { ContainerInfo, Sample } from '../../src/model.js';
-import { LineEncoder, encodeLines, withTimestamp } from '../../src/encode/index.js';
+import { LineEncoder, withTimestamp } from '../../src/encode/index.js';
+import { encodeLines } from './point-baseline.js';
 import { KeptFiles } from '../../src/sampler/kept-files.js';
 import { ReadErrors } from '../../src/errors/read-errors.js';
 import { Sampler } from '../../src/sampler/sampler.js';

@@ -1,7 +1,8 @@
 // Encoding throughput: cgflux's LineEncoder (series prefixes cached across ticks, as in the daemon)
 // against Point#toLineProtocol() of @influxdata/influxdb-client for the same samples. Rounds
 // alternate between the two so that both see the same noise; lines/s is a median over rounds.
-import { LineEncoder, encodeLines, encodeWithPoints } from '../../src/encode/index.js';
+import { LineEncoder } from '../../src/encode/index.js';
+import { encodeLines, encodeWithPoints } from '../lib/point-baseline.js';
 import type { TagsConfig } from '../../src/config/schema.js';
 import type { Sample } from '../../src/model.js';
 import { median } from '../lib/stats.js';

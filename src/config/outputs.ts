@@ -2,6 +2,7 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { DEFAULT_BATCH, DEFAULT_RETRY, type OutputConfig } from './schema.js';
 import { IssueList, type Origin } from './errors.js';
+import { OUTPUT_DEFINITIONS } from '../output/types.js';
 import { OUTPUT_TYPES, OUTPUT_TYPE_SPECS, isLeaf, outputSpec, type OutputType } from './spec.js';
 import { describeNode, positionOf, readSection, resolveNode, unknownKeyMessage, type ReadContext, type Target } from './yaml-read.js';
 import { didYouMean } from './suggest.js';
@@ -18,16 +19,7 @@ function placeholder(): OutputConfig {
 
 export function defaultOutput(type: OutputType, name: string = type): OutputConfig {
   const base = { name, batch: { ...DEFAULT_BATCH }, retry: { ...DEFAULT_RETRY }, timeout_ms: 10_000, gzip: true };
-  switch (type) {
-    case 'influxdb_v2':
-      return { ...base, type, url: '', token: '', org: '', bucket: '', precision: 'ms' };
-    case 'influxdb_v1':
-      return { ...base, type, url: '', database: '', retention_policy: '', username: '', password: '', precision: 'ms', create_database: false };
-    case 'stdout':
-      return { ...base, type };
-    case 'file':
-      return { ...base, type, path: '' };
-  }
+  return { ...base, type, ...OUTPUT_DEFINITIONS[type].defaults() } as OutputConfig;
 }
 
 const isOutputType = (t: unknown): t is OutputType => typeof t === 'string' && (OUTPUT_TYPES as readonly string[]).includes(t);

@@ -1,16 +1,11 @@
 // The effective configuration as YAML in the file's own words and units, secrets masked, so
 // `cgflux config check` output can be pasted into an issue or back into a config file.
 import { stringify } from 'yaml';
+import { MASK, maskUrlCredentials } from '../redact.js';
 import type { Config } from './schema.js';
 import { ROOT_SPEC, isLeaf, isSection, outputSpec, type Leaf, type Section } from './spec.js';
 import { formatDuration, formatSize } from './units.js';
 
-export const MASK = '***';
-
-/** `http://user:pass@host` → `http://***@host`. */
-export function maskUrlUserinfo(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, `$1${MASK}@`);
-}
 
 function renderLeaf(leaf: Leaf, value: unknown): unknown {
   switch (leaf.kind) {
@@ -25,7 +20,7 @@ function renderLeaf(leaf: Leaf, value: unknown): unknown {
       return interval.cron ?? formatDuration(interval.every_ms ?? 0);
     }
     case 'url':
-      return maskUrlUserinfo(value as string);
+      return maskUrlCredentials(value as string);
     case 'string':
       return leaf.secret ? (value === '' ? '' : MASK) : value;
     case 'list':

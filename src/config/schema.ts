@@ -3,6 +3,7 @@
 // the operator typed. Durations and sizes are already parsed here (ms, bytes).
 import type { LogFormat, LogLevel } from '../log.js';
 import { collectorDefaults, type CollectorsConfig } from '../sampler/collectors/index.js';
+import type { OutputConfig } from '../output/types.js';
 
 /** Built from the collector modules' definitions (sampler/collectors/index.ts). */
 export type { CollectorsConfig };
@@ -67,7 +68,8 @@ export interface RetryConfig {
   max_ms: number;
 }
 
-interface OutputBase {
+/** Keys every output has; the per-type keys are defined with each output (src/output/types.ts). */
+export interface OutputBase {
   /** Unique name; names the spool sub-directory and the `output` label of self-metrics. */
   name: string;
   batch: BatchConfig;
@@ -78,39 +80,7 @@ interface OutputBase {
 
 export type Precision = 's' | 'ms' | 'us' | 'ns';
 
-export interface InfluxV2Output extends OutputBase {
-  type: 'influxdb_v2';
-  url: string;
-  /** Secret: never logged. For InfluxDB 1.8+: `user:password`. */
-  token: string;
-  org: string;
-  /** For InfluxDB 1.8+: `database/retention_policy`. */
-  bucket: string;
-  precision: Precision;
-}
-
-export interface InfluxV1Output extends OutputBase {
-  type: 'influxdb_v1';
-  url: string;
-  database: string;
-  retention_policy: string;
-  username: string;
-  /** Secret: never logged. */
-  password: string;
-  precision: Precision;
-  create_database: boolean;
-}
-
-export interface StdoutOutput extends OutputBase {
-  type: 'stdout';
-}
-
-export interface FileOutput extends OutputBase {
-  type: 'file';
-  path: string;
-}
-
-export type OutputConfig = InfluxV2Output | InfluxV1Output | StdoutOutput | FileOutput;
+export type { FileOutput, InfluxV1Output, InfluxV2Output, OutputConfig, StdoutOutput } from '../output/types.js';
 
 export interface Config {
   /** Where the configuration came from, for messages (`<defaults>` when no file). */

@@ -6,9 +6,8 @@ import { collectorsSpec } from '../sampler/collectors/index.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export const LOG_FORMATS = ['text', 'json'] as const;
-export const PRECISIONS = ['s', 'ms', 'us', 'ns'] as const;
-export const OUTPUT_TYPES = ['influxdb_v2', 'influxdb_v1', 'stdout', 'file'] as const;
-export type OutputType = (typeof OUTPUT_TYPES)[number];
+export { OUTPUT_TYPES, type OutputType } from '../output/types.js';
+import { OUTPUT_DEFINITIONS, OUTPUT_TYPES, type OutputType } from '../output/types.js';
 export const DOCKER_STATES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'] as const;
 
 export const MIN_INTERVAL_MS = 100;
@@ -141,29 +140,7 @@ export const OUTPUT_COMMON_SPEC: Section = {
   gzip: bool(),
 };
 
-const url = (what: string): LeafField => ({ leaf: { kind: 'url' }, required: what });
-const precision = (): LeafField => ({ leaf: { kind: 'enum', values: PRECISIONS } });
-
-export const OUTPUT_TYPE_SPECS: Record<OutputType, Section> = {
-  influxdb_v2: {
-    url: url('the InfluxDB base URL, e.g. http://127.0.0.1:8086'),
-    token: { leaf: { kind: 'string', secret: true }, required: 'the API token; for InfluxDB 1.8 use "user:password"' },
-    org: str(),
-    bucket: { leaf: { kind: 'string', nonEmpty: true }, required: 'the bucket; for InfluxDB 1.8 use "database/retention_policy"' },
-    precision: precision(),
-  },
-  influxdb_v1: {
-    url: url('the InfluxDB base URL, e.g. http://127.0.0.1:8086'),
-    database: { leaf: { kind: 'string', nonEmpty: true }, required: 'the database to write to' },
-    retention_policy: str(),
-    username: str(),
-    password: str({ secret: true }),
-    precision: precision(),
-    create_database: bool(),
-  },
-  stdout: {},
-  file: { path: { leaf: { kind: 'file_path' }, required: 'the file to append line protocol to' } },
-};
+export const OUTPUT_TYPE_SPECS = Object.fromEntries(OUTPUT_TYPES.map((t) => [t, OUTPUT_DEFINITIONS[t].spec])) as Record<OutputType, Section>;
 
 export function outputSpec(type: OutputType): Section {
   return { ...OUTPUT_COMMON_SPEC, ...OUTPUT_TYPE_SPECS[type] };

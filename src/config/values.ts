@@ -1,6 +1,8 @@
 // Turns one scalar the operator wrote (a YAML scalar, or the text of an environment variable or
 // flag) into the typed value of a leaf, or a one-line message saying what was expected.
 import { validateCronExpression } from 'cron';
+import { parseListen } from '../listen.js';
+import { maskUrlCredentials } from '../redact.js';
 import { quote } from './errors.js';
 import { didYouMean } from './suggest.js';
 import { DURATION_HINT, SIZE_HINT, formatDuration, formatSize, parseDuration, parseSize } from './units.js';
@@ -67,7 +69,7 @@ export function parseScalar(leaf: ScalarLeaf, value: unknown, found: string, fro
     case 'url':
       return parseHttpUrl(value, found);
     case 'listen':
-      return parseListen(value, found);
+      return checkListen(value, found);
     case 'docker_socket':
       return parseDockerSocket(value, found);
   }
@@ -133,7 +135,7 @@ function parseHttpUrl(value: string, found: string): Parsed {
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
     // `user:password@host` must not end up in a log line.
-    const masked = /@/.test(value) ? quote(value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/]*@/i, '$1***@')) : found;
+    const masked = /@/.test(value) ? quote(maskUrlCredentials(value)) : found;
     return fail(`expected an http(s) URL like http://127.0.0.1:8086, got ${masked}`);
   }
   return ok(value);
@@ -145,12 +147,10 @@ function parsePort(text: string): number | null {
   return port >= 1 && port <= 65535 ? port : null;
 }
 
-function parseListen(value: string, found: string): Parsed {
+function checkListen(value: string, found: string): Parsed {
   const expected = 'expected host:port like 127.0.0.1:9273, [::1]:9273 or :9273 (all interfaces), port 1-65535';
-  const bracketed = /^\[([0-9a-fA-F:.]+)\]:([^:]*)$/.exec(value);
-  const plain = /^([A-Za-z0-9.-]*):([^:]*)$/.exec(value);
-  const match = bracketed ?? plain;
-  if (!match || parsePort(match[2]!) === null) return fail(`${expected}, got ${found}`);
+  const parsed = parseListen(value);
+  if ('error' in parsed || parsed.port === 0) return fail(`${expected}, got ${found}`);
   return ok(value);
 }
 

@@ -3,6 +3,7 @@
 // leak a token or password.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseListen, type ListenAddress } from '../listen.js';
 import { logger as makeLogger, type Logger } from '../log.js';
 
 export interface OutputHealth {
@@ -44,29 +45,11 @@ export interface HttpServerOptions {
 
 export const STALE_AFTER_INTERVALS = 3;
 
-/** Parses `127.0.0.1:9273`, `[::1]:9273`, `localhost:9273` or `:9273` (all interfaces). */
-export function parseListen(listen: string): { host: string; port: number } {
-  const text = listen.trim();
-  let host: string;
-  let portText: string;
-  if (text.startsWith('[')) {
-    const end = text.indexOf(']');
-    if (end < 0 || text[end + 1] !== ':') throw new Error(`http.listen ${JSON.stringify(listen)}: expected [ipv6]:port, e.g. [::1]:9273`);
-    host = text.slice(1, end);
-    portText = text.slice(end + 2);
-  } else {
-    const colon = text.lastIndexOf(':');
-    if (colon < 0 || text.indexOf(':') !== colon) {
-      throw new Error(`http.listen ${JSON.stringify(listen)}: expected host:port (e.g. 127.0.0.1:9273, [::1]:9273 or :9273)`);
-    }
-    host = text.slice(0, colon);
-    portText = text.slice(colon + 1);
-  }
-  const port = Number(portText);
-  if (portText === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`http.listen ${JSON.stringify(listen)}: port ${JSON.stringify(portText)} is not a number from 0 to 65535`);
-  }
-  return { host: host === '' ? '::' : host, port };
+/** `http.listen` → host and port; throws with the value and what was expected. */
+export function listenAddress(listen: string): ListenAddress {
+  const parsed = parseListen(listen);
+  if ('error' in parsed) throw new Error(`http.listen ${JSON.stringify(listen)}: ${parsed.error}`);
+  return parsed;
 }
 
 function iso(ms: number | null): string | null {
@@ -110,7 +93,7 @@ export class HttpServer {
 
   /** Binds and resolves with the bound address (the real port when 0 was asked). */
   async start(): Promise<{ host: string; port: number }> {
-    const { host, port } = parseListen(this.options.listen);
+    const { host, port } = listenAddress(this.options.listen);
     const server = createServer((req, res) => this.handle(req, res));
     server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@ import type { TagsConfig } from '../config/schema.js';
 import type { ContainerInfo, Row, Sample } from '../model.js';
 import { encodeFieldValue, escapeMeasurement, escapeTag } from './escape.js';
 import { compileLabelFilter, type LabelFilter } from './label-filter.js';
+import { flattenInPlace } from '../flatten.js';
 
 export interface EncoderOptions {
   hostname: string;
@@ -40,18 +41,6 @@ interface ContainerSnapshot {
 
 const HOST_OWNER_KEY = '\u0000host';
 
-/** Keeps flattenInPlace's read observable, so that an optimising compiler cannot drop it. */
-let flattenSink = 0;
-
-/**
- * A string built with `+=` is a tree of V8 cons cells (~32 bytes per `+`, ~1.3 KB for one series
- * prefix) that stays so for as long as it is cached. Reading a character flattens it in place
- * (the tree becomes garbage): for strings kept across ticks.
- */
-export function flattenInPlace(s: string): string {
-  if (s.length > 0) flattenSink ^= s.charCodeAt(s.length >> 1);
-  return s;
-}
 const MAX_FIELD_KEYS = 10_000;
 const MAX_ROW_KEYS = 10_000;
 
@@ -268,9 +257,4 @@ export class LineEncoder {
     }
     return text;
   }
-}
-
-/** Encodes with a throwaway encoder (no cache reuse): for tools and benchmarks' baselines. */
-export function encodeOnce(samples: readonly Sample[], options: EncoderOptions): string[] {
-  return new LineEncoder(options).encode(samples);
 }

@@ -9,6 +9,7 @@
 import type { RetryConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Spool, SpoolEntry } from '../spool/spool.js';
+import { splitLines } from '../encode/split-lines.js';
 import { retryDelay } from './backoff.js';
 import type { SendOutcome, Sender } from './sender.js';
 import { DeliveryCounters } from './stats.js';
@@ -75,9 +76,9 @@ export class DeliveryLoop {
         await this.sleep(undefined);
         continue;
       }
-      const lines = await this.spool.read(entry);
-      if (!lines) continue;
-      if (await this.deliver(entry, lines)) this.spool.ack(entry);
+      const body = await this.spool.read(entry);
+      if (body === undefined) continue;
+      if (await this.deliver(entry, splitLines(body))) this.spool.ack(entry);
     }
   }
 

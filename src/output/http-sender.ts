@@ -5,6 +5,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { HttpError, InfluxDB, type Transport } from '@influxdata/influxdb-client';
+import { maskUrlCredentials } from '../redact.js';
 import { classifyError } from './classify.js';
 import type { SendOutcome, Sender } from './sender.js';
 
@@ -23,16 +24,9 @@ export interface HttpSenderOptions {
   notFound: (serverMessage: string, status: number) => string | undefined;
 }
 
-/** The URL without user info, for messages. */
+/** The URL as messages show it: credentials masked, no trailing slash. */
 export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return '<unparsable url>';
-  }
+  return maskUrlCredentials(url).replace(/\/+$/, '');
 }
 
 export class HttpSender implements Sender {

@@ -2,9 +2,22 @@
 // auth (accepted by 1.x like u=/p=, but kept out of URLs and logs). With create_database a missing
 // database is created with `CREATE DATABASE` through /query, then the write is retried.
 import { escape } from '@influxdata/influxdb-client';
-import type { InfluxV1Output, Precision } from '../config/schema.js';
+import type { OutputBase, Precision } from '../config/schema.js';
+import { PRECISION_FIELD, URL_FIELD, type OutputDefinition } from './definition.js';
 import { HttpSender, redactUrl } from './http-sender.js';
 import type { SendOutcome, Sender } from './sender.js';
+
+export interface InfluxV1Output extends OutputBase {
+  type: 'influxdb_v1';
+  url: string;
+  database: string;
+  retention_policy: string;
+  username: string;
+  /** Secret: never logged. */
+  password: string;
+  precision: Precision;
+  create_database: boolean;
+}
 
 const V1_PRECISION: Record<Precision, string> = { s: 's', ms: 'ms', us: 'u', ns: 'n' };
 
@@ -56,3 +69,19 @@ export class V1Sender implements Sender {
     return this.http.close();
   }
 }
+
+export const influxV1Output: OutputDefinition<InfluxV1Output> = {
+  spec: {
+    url: URL_FIELD,
+    database: { leaf: { kind: 'string', nonEmpty: true }, required: 'the database to write to' },
+    retention_policy: { leaf: { kind: 'string' } },
+    username: { leaf: { kind: 'string' } },
+    password: { leaf: { kind: 'string', secret: true } },
+    precision: PRECISION_FIELD,
+    create_database: { leaf: { kind: 'bool' } },
+  },
+  defaults: () => ({ url: '', database: '', retention_policy: '', username: '', password: '', precision: 'ms', create_database: false }),
+  createSender: (cfg) => new V1Sender(cfg),
+  spoolsToDisk: true,
+  precision: (cfg) => cfg.precision,
+};

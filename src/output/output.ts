@@ -10,11 +10,9 @@ import { withTimestamp } from '../encode/timestamp.js';
 import type { Logger } from '../log.js';
 import { Spool } from '../spool/spool.js';
 import { DeliveryLoop } from './delivery.js';
-import { V1Sender } from './influx-v1.js';
-import { createV2Sender } from './influx-v2.js';
 import type { Sender } from './sender.js';
 import type { OutputStats } from './stats.js';
-import { FileSender, StdoutSender } from './stream-senders.js';
+import { definitionOf } from './types.js';
 
 export interface OutputDeps {
   log: Logger;
@@ -23,21 +21,7 @@ export interface OutputDeps {
 }
 
 export function createSender(cfg: OutputConfig): Sender {
-  switch (cfg.type) {
-    case 'influxdb_v2':
-      return createV2Sender(cfg);
-    case 'influxdb_v1':
-      return new V1Sender(cfg);
-    case 'stdout':
-      return new StdoutSender();
-    case 'file':
-      return new FileSender(cfg.path);
-  }
-}
-
-/** stdout and file outputs need no disk spool: they are local and fast. */
-function spoolDir(cfg: OutputConfig, spool: SpoolConfig): string | null {
-  return cfg.type === 'influxdb_v2' || cfg.type === 'influxdb_v1' ? join(spool.dir, cfg.name) : null;
+  return definitionOf(cfg).createSender(cfg);
 }
 
 export class Output {
@@ -61,9 +45,10 @@ export class Output {
     private readonly deps: OutputDeps,
   ) {
     this.name = cfg.name;
-    this.precision = cfg.type === 'influxdb_v2' || cfg.type === 'influxdb_v1' ? cfg.precision : 'ns';
+    const definition = definitionOf(cfg);
+    this.precision = definition.precision(cfg);
     const log = deps.log.child(cfg.name);
-    this.spool = Spool.open({ dir: spoolDir(cfg, spoolCfg), maxBytes: spoolCfg.max_bytes, segmentBytes: spoolCfg.segment_bytes, log });
+    this.spool = Spool.open({ dir: definition.spoolsToDisk ? join(spoolCfg.dir, cfg.name) : null, maxBytes: spoolCfg.max_bytes, segmentBytes: spoolCfg.segment_bytes, log });
     this.sender = deps.sender ?? createSender(cfg);
     this.loop = new DeliveryLoop(this.spool, this.sender, cfg.retry, log);
     this.spool.onAppend = () => this.loop.dataArrived();

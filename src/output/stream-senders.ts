@@ -2,7 +2,18 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { describeFsError } from '../errors/fs-error.js';
+import type { OutputBase } from '../config/schema.js';
+import type { OutputDefinition } from './definition.js';
 import type { SendOutcome, Sender } from './sender.js';
+
+export interface StdoutOutput extends OutputBase {
+  type: 'stdout';
+}
+
+export interface FileOutput extends OutputBase {
+  type: 'file';
+  path: string;
+}
 
 export class StdoutSender implements Sender {
   readonly target = 'stdout';
@@ -46,3 +57,20 @@ export class FileSender implements Sender {
     this.handle = undefined;
   }
 }
+
+// Local and fast: no disk spool; nanosecond timestamps, as line protocol has by default.
+export const stdoutOutput: OutputDefinition<StdoutOutput> = {
+  spec: {},
+  defaults: () => ({}),
+  createSender: () => new StdoutSender(),
+  spoolsToDisk: false,
+  precision: () => 'ns',
+};
+
+export const fileOutput: OutputDefinition<FileOutput> = {
+  spec: { path: { leaf: { kind: 'file_path' }, required: 'the file to append line protocol to' } },
+  defaults: () => ({ path: '' }),
+  createSender: (cfg) => new FileSender(cfg.path),
+  spoolsToDisk: false,
+  precision: () => 'ns',
+};

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
-import { maskUrlUserinfo, renderEffectiveConfig } from '../../src/config/render.js';
+import { renderEffectiveConfig } from '../../src/config/render.js';
+import { maskUrlCredentials } from '../../src/redact.js';
 import { runConfigCheck } from '../../src/config/check-command.js';
 
 function withFile(text: string, fn: (file: string, dir: string) => void): void {
@@ -61,9 +62,9 @@ describe('renderEffectiveConfig', () => {
   });
 
   test('masks URL userinfo only', () => {
-    assert.equal(maskUrlUserinfo('http://u:p@h:8086/x?y=1'), 'http://***@h:8086/x?y=1');
-    assert.equal(maskUrlUserinfo('https://token@h'), 'https://***@h');
-    assert.equal(maskUrlUserinfo('http://h:8086/a@b'), 'http://h:8086/a@b');
+    assert.equal(maskUrlCredentials('http://u:p@h:8086/x?y=1'), 'http://***@h:8086/x?y=1');
+    assert.equal(maskUrlCredentials('https://token@h'), 'https://***@h');
+    assert.equal(maskUrlCredentials('http://h:8086/a@b'), 'http://h:8086/a@b');
   });
 
   test('the rendering reloads to the same configuration, in human units', () => {

@@ -1,7 +1,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, Agent } from 'node:http';
-import { HttpServer, evaluateHealth, parseListen, type HealthSnapshot } from '../../src/daemon/http-server.js';
+import { HttpServer, evaluateHealth, listenAddress, type HealthSnapshot } from '../../src/daemon/http-server.js';
 import { MetricsRegistry } from '../../src/daemon/self-metrics.js';
 import type { Logger } from '../../src/log.js';
 
@@ -27,20 +27,20 @@ function fetchRaw(
   });
 }
 
-describe('parseListen', () => {
+describe('listenAddress', () => {
   test('IPv4, bracketed IPv6, host names and :port', () => {
-    assert.deepEqual(parseListen('127.0.0.1:9273'), { host: '127.0.0.1', port: 9273 });
-    assert.deepEqual(parseListen('[::1]:9273'), { host: '::1', port: 9273 });
-    assert.deepEqual(parseListen('localhost:0'), { host: 'localhost', port: 0 });
-    assert.deepEqual(parseListen(':9273'), { host: '::', port: 9273 });
+    assert.deepEqual(listenAddress('127.0.0.1:9273'), { host: '127.0.0.1', port: 9273 });
+    assert.deepEqual(listenAddress('[::1]:9273'), { host: '::1', port: 9273 });
+    assert.deepEqual(listenAddress('localhost:0'), { host: 'localhost', port: 0 });
+    assert.deepEqual(listenAddress(':9273'), { host: '::', port: 9273 });
   });
 
   test('human errors for bad values', () => {
-    assert.throws(() => parseListen('127.0.0.1'), /expected host:port/);
-    assert.throws(() => parseListen('::1:9273'), /expected host:port/);
-    assert.throws(() => parseListen('[::1]9273'), /expected \[ipv6\]:port/);
-    assert.throws(() => parseListen('127.0.0.1:99999'), /port "99999" is not a number from 0 to 65535/);
-    assert.throws(() => parseListen('127.0.0.1:http'), /port "http"/);
+    assert.throws(() => listenAddress('127.0.0.1'), /expected host:port/);
+    assert.throws(() => listenAddress('::1:9273'), /expected host:port/);
+    assert.throws(() => listenAddress('[::1]9273'), /expected \[ipv6\]:port/);
+    assert.throws(() => listenAddress('127.0.0.1:99999'), /port "99999" is not a number from 0 to 65535/);
+    assert.throws(() => listenAddress('127.0.0.1:http'), /port "http"/);
   });
 });
 

@@ -1,7 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { LineEncoder, encodeLines, encodeWithPoints, splitLines } from '../../src/encode/index.js';
+import { LineEncoder, splitLines } from '../../src/encode/index.js';
+import { encodeLines, encodeWithPoints } from '../../bench/lib/point-baseline.js';
 import type { TagsConfig } from '../../src/config/schema.js';
 import type { ContainerInfo, Sample } from '../../src/model.js';
 import { canonical } from './lp-parts.js';

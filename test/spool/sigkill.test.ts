@@ -55,7 +55,7 @@ test('SIGKILL during appends: appended-not-acked batches replay intact and in or
     const spool = Spool.open({ dir, maxBytes: 1e8, segmentBytes: 20000, log: captureLog() });
     const replayed: number[] = [];
     for (let e = spool.head(); e; e = spool.head()) {
-      const lines = (await spool.read(e))!;
+      const lines = (await spool.read(e))!.split('\n');
       const id = Number(/b=(\d+)/.exec(lines[0])![1]);
       assert.deepEqual(lines, batch(id), `batch ${id} intact`);
       replayed.push(id);

@@ -1,9 +1,12 @@
 // The same samples encoded through the influx client's Point, uncached: the reference that the
-// parity tests compare against and the baseline the benchmark times LineEncoder against.
+// parity tests compare against and the baseline the benchmark times LineEncoder against; and
+// complete lines from LineEncoder in one call, as the benchmark times them.
 import { Point } from '@influxdata/influxdb-client';
-import type { TagsConfig } from '../config/schema.js';
-import type { Sample } from '../model.js';
-import { compileLabelFilter } from './label-filter.js';
+import type { Precision, TagsConfig } from '../../src/config/schema.js';
+import { compileLabelFilter } from '../../src/encode/label-filter.js';
+import type { LineEncoder } from '../../src/encode/line-encoder.js';
+import { withTimestamp } from '../../src/encode/timestamp.js';
+import type { Sample } from '../../src/model.js';
 
 export interface BaselineOptions {
   hostname: string;
@@ -46,4 +49,12 @@ export function encodeWithPoints(samples: readonly Sample[], options: BaselineOp
     }
   }
   return lines;
+}
+
+/**
+ * Complete lines of one tick for one precision, what the benchmark times against
+ * encodeWithPoints; the daemon instead encodes bodies once and each output appends its timestamp.
+ */
+export function encodeLines(encoder: LineEncoder, samples: readonly Sample[], timeMs: number, precision: Precision): string[] {
+  return withTimestamp(encoder.encode(samples), timeMs, precision);
 }
