@@ -122,6 +122,25 @@ describe('docker-compose.yml', async () => {
     assert.ok(existsSync(join(REPO_ROOT, 'deploy', 'influxdb', 'tasks', 'downsample-5m.flux')));
   });
 
+  test('the `docker run` line of docs/deploy.md gives the container what the compose service has', () => {
+    const docs = readFileSync(join(REPO_ROOT, 'docs', 'deploy.md'), 'utf8');
+    const block = /```sh\n(docker run [^`]*?)\n```/.exec(docs)?.[1]?.replace(/\\\n\s*/g, ' ') ?? '';
+    assert.ok(block, 'no docker run block in docs/deploy.md');
+    const cg = stack.services.cgflux;
+    assert.equal(cg.pid, 'host');
+    assert.match(block, / --pid host /);
+    assert.match(block, / --init /);
+    assert.match(block, / --group-add \$\(stat -L -c %g \/var\/run\/docker\.sock\) /);
+    for (const mount of (cg.volumes as string[]).filter((v) => v.startsWith('/'))) {
+      if (mount.includes('/etc/cgflux/')) continue;
+      assert.ok(block.includes(` -v ${mount} `), `docs docker run lacks -v ${mount}`);
+    }
+    for (const name of ['CGFLUX_HOST_PROC_ROOT', 'CGFLUX_HOST_CGROUP_ROOT', 'CGFLUX_HOST_SYS_ROOT']) {
+      assert.ok(block.includes(` -e ${name}=${cg.environment[name]} `), `docs docker run lacks -e ${name}`);
+    }
+    assert.match(block, / -e CGFLUX_HOST_HOSTNAME=\$\(hostname\) /);
+  });
+
   test('the README\'s first command makes .env for this host: a socket group that is not 999, the host name, new secrets', async () => {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     assert.match(readme, /^sh scripts\/init-env\.sh && docker compose up -d --build$/m);

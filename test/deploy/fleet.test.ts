@@ -109,7 +109,9 @@ describe('Kubernetes DaemonSet', () => {
     try {
       const file = join(dir, 'cgflux.yaml');
       writeFileSync(file, configMap.data['cgflux.yaml']);
-      const config = loadConfig({ file, env: { CGFLUX_HOST_HOSTNAME: 'node-a', CGFLUX_OUTPUTS_INFLUXDB_TOKEN: 'secret' }, flags: {} });
+      // With service links on (the Kubernetes default) and a Service named cgflux, these come too.
+      const links = { CGFLUX_SERVICE_HOST: '10.96.0.12', CGFLUX_SERVICE_PORT: '9273', CGFLUX_PORT: 'tcp://10.96.0.12:9273', CGFLUX_PORT_9273_TCP_ADDR: '10.96.0.12' };
+      const config = loadConfig({ file, env: { ...links, CGFLUX_HOST_HOSTNAME: 'node-a', CGFLUX_OUTPUTS_INFLUXDB_TOKEN: 'secret' }, flags: {} });
       assert.equal(config.host.proc_root, '/host/proc');
       assert.equal(config.host.cgroup_root, '/host/sys/fs/cgroup');
       assert.equal(config.host.sys_root, '/host/sys');
