@@ -12,6 +12,15 @@ import { ensureCgfluxImage, sh } from '../support/cgflux-image.js';
 
 const run = promisify(execFile);
 
+/** What docker-compose.yml gives the cgflux service (pid, init, read-only, the host read-only
+ *  under /host and told where), as `docker run` flags; the socket group comes per test. */
+const COMPOSE_SHAPE = [
+  '--init', '--pid', 'host', '--network', 'none', '--read-only',
+  '-v', '/proc:/host/proc:ro', '-v', '/sys/fs/cgroup:/host/sys/fs/cgroup:ro', '-v', '/sys:/host/sys:ro',
+  '-v', `${DOCKER_SOCKET}:/var/run/docker.sock:ro`,
+  '-e', 'CGFLUX_HOST_PROC_ROOT=/host/proc', '-e', 'CGFLUX_HOST_CGROUP_ROOT=/host/sys/fs/cgroup', '-e', 'CGFLUX_HOST_SYS_ROOT=/host/sys',
+];
+
 describe('cgflux container image', () => {
   let image = '';
   const containers: Array<{ id: string; name: string }> = [];
@@ -49,11 +58,7 @@ describe('cgflux container image', () => {
   test('`--once --output stdout` with the compose mounts prints line protocol for the other containers', async () => {
     const socketGroup = String(statSync(DOCKER_SOCKET).gid);
     const { stdout, stderr } = await run('docker', [
-      'run', '--rm', '--init', '--pid', 'host', '--network', 'none', '--read-only', '--group-add', socketGroup,
-      '-v', '/proc:/host/proc:ro', '-v', '/sys/fs/cgroup:/host/sys/fs/cgroup:ro', '-v', '/sys:/host/sys:ro',
-      '-v', `${DOCKER_SOCKET}:/var/run/docker.sock:ro`,
-      '-e', 'CGFLUX_HOST_PROC_ROOT=/host/proc', '-e', 'CGFLUX_HOST_CGROUP_ROOT=/host/sys/fs/cgroup',
-      '-e', 'CGFLUX_HOST_SYS_ROOT=/host/sys', '-e', 'CGFLUX_HOST_HOSTNAME=image-test',
+      'run', '--rm', ...COMPOSE_SHAPE, '--group-add', socketGroup, '-e', 'CGFLUX_HOST_HOSTNAME=image-test',
       image, '--once', '--output', 'stdout',
     ], { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }).catch((err) => ({ stdout: String(err.stdout ?? ''), stderr: `${err.message}\n${err.stderr ?? ''}` }));
     const lines = stdout.split('\n');
@@ -75,12 +80,8 @@ describe('cgflux container image', () => {
   test('as a daemon it turns healthy through its HEALTHCHECK and stops cleanly on docker stop', async () => {
     const socketGroup = String(statSync(DOCKER_SOCKET).gid);
     const name = uniqueName('image-daemon');
-    const id = await docker('run', '-d', '--name', name, '--label', 'io.cgflux.test=1', '--init', '--pid', 'host', '--network', 'none', '--read-only',
-      '--group-add', socketGroup, '--health-interval', '1s', '--health-start-period', '1s',
-      '-v', '/proc:/host/proc:ro', '-v', '/sys/fs/cgroup:/host/sys/fs/cgroup:ro', '-v', '/sys:/host/sys:ro',
-      '-v', `${DOCKER_SOCKET}:/var/run/docker.sock:ro`,
-      '-e', 'CGFLUX_HOST_PROC_ROOT=/host/proc', '-e', 'CGFLUX_HOST_CGROUP_ROOT=/host/sys/fs/cgroup', '-e', 'CGFLUX_HOST_SYS_ROOT=/host/sys',
-      image, 'run', '--config', '/etc/cgflux/cgflux.yaml', '--output', 'stdout', '--interval', '1s');
+    const id = await docker('run', '-d', '--name', name, '--label', 'io.cgflux.test=1', ...COMPOSE_SHAPE,
+      '--group-add', socketGroup, '--health-interval', '1s', '--health-start-period', '1s', image, 'run', '--config', '/etc/cgflux/cgflux.yaml', '--output', 'stdout', '--interval', '1s');
     try {
       // /healthz answers 503 until the first tick; on a loaded machine that can outlast the 1 s
       // start period and Docker says `unhealthy` for a while: what counts is that it turns healthy.
@@ -102,11 +103,8 @@ describe('cgflux container image', () => {
   test('without the socket\'s group: one line naming the group, retries, /healthz degraded, still running', async () => {
     const socketGroup = String(statSync(DOCKER_SOCKET).gid);
     const name = uniqueName('image-nogroup');
-    const id = await docker('run', '-d', '--name', name, '--label', 'io.cgflux.test=1', '--init', '--pid', 'host', '--network', 'none', '--read-only',
-      '-v', '/proc:/host/proc:ro', '-v', '/sys/fs/cgroup:/host/sys/fs/cgroup:ro', '-v', '/sys:/host/sys:ro',
-      '-v', `${DOCKER_SOCKET}:/var/run/docker.sock:ro`,
-      '-e', 'CGFLUX_HOST_PROC_ROOT=/host/proc', '-e', 'CGFLUX_HOST_CGROUP_ROOT=/host/sys/fs/cgroup', '-e', 'CGFLUX_HOST_SYS_ROOT=/host/sys',
-      image, 'run', '--config', '/etc/cgflux/cgflux.yaml', '--output', 'stdout', '--interval', '1s');
+    // The same shape without --group-add: the mistake a hand-made deployment makes.
+    const id = await docker('run', '-d', '--name', name, '--label', 'io.cgflux.test=1', ...COMPOSE_SHAPE, image, 'run', '--config', '/etc/cgflux/cgflux.yaml', '--output', 'stdout', '--interval', '1s');
     try {
       const health = await waitFor('/healthz to answer', 30_000, async () => {
         const r = await sh('docker', ['exec', id, 'node', '-e', "fetch('http://127.0.0.1:9273/healthz').then(async (r) => console.log(r.status, await r.text()))"]).catch(() => undefined);
