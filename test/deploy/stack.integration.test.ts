@@ -166,6 +166,11 @@ describe('the compose stack\'s cgflux service, run as the daemon', () => {
     assert.equal(inspect.HostConfig.Init, true);
     assert.equal(inspect.Config.User, '10001:10001');
     assert.deepEqual(inspect.HostConfig.GroupAdd, [gid]);
+    const mounts = new Map<string, { RW: boolean; Type: string }>(inspect.Mounts.map((m: { Destination: string }) => [m.Destination, m]));
+    for (const target of ['/host/proc', '/host/sys/fs/cgroup', '/host/sys', '/var/run/docker.sock', '/etc/cgflux/compose.yaml']) {
+      assert.equal(mounts.get(target)?.RW, false, `${target} must be mounted read-only`);
+    }
+    assert.equal(mounts.get('/var/lib/cgflux')?.Type, 'volume');
     const res = await fetch(`http://127.0.0.1:${httpPort}/healthz`, { signal: AbortSignal.timeout(10_000) });
     const text = await res.text();
     assert.equal(res.status, 200, text);
