@@ -5,7 +5,8 @@
 #
 # Offline builds: put a tar of an installed node_modules in the build context as cgflux-deps.tar
 # (`tar -cf cgflux-deps.tar node_modules`); the build then unpacks it instead of running npm ci.
-# docs/deploy.md explains both, and why the container needs the host's /proc, cgroup and socket.
+# docs/deploy.md explains both, and why the container needs the host's /proc, cgroup, socket and pid
+# namespace.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build

@@ -7,6 +7,7 @@ import { parseText } from './values.js';
 import { setAt } from './assign.js';
 import { closest } from './suggest.js';
 import { envOutputName, isUnreadable } from './outputs.js';
+import { isServiceLink } from './service-links.js';
 
 export const ENV_PREFIX = 'CGFLUX_';
 /** Names the config file; not a setting. */
@@ -49,6 +50,8 @@ export function applyEnv(env: Record<string, string | undefined>, config: Config
       applyOutputEnv(name, text, config, issues, origins);
       continue;
     }
+    // Only after the settings: a real option is never mistaken for a service link.
+    if (isServiceLink(name, text)) continue;
     const guess = closest(name, [...variables.keys(), CONFIG_FILE_ENV]);
     issues.add(origin, '', `unknown variable${guess ? ` (did you mean ${guess}?)` : ''}; settings are CGFLUX_<SECTION>_<KEY> like CGFLUX_LOG_LEVEL, outputs CGFLUX_OUTPUTS_<NAME>_<KEY>`);
   }

@@ -8,6 +8,7 @@ import { configureLogging, logger, type Logger } from '../log.js';
 import { CarriedCounters } from './daemon-metrics.js';
 import { HttpServer, type HealthSnapshot } from './http-server.js';
 import { Pipeline, type SharedMetrics } from './pipeline.js';
+import { procRootProblem } from './proc-root-check.js';
 import { Scheduler } from './scheduler.js';
 import { MetricsRegistry, registerProcessMetrics } from './self-metrics.js';
 import { installSignalHandlers } from './signals.js';
@@ -37,6 +38,8 @@ export class Daemon {
   }
 
   async start(): Promise<void> {
+    const procProblem = procRootProblem(this.config.host.proc_root);
+    if (procProblem) this.log.warn(procProblem);
     this.build(this.config);
     await this.startParts();
     this.log.info('cgflux started', {
@@ -176,7 +179,9 @@ export class Daemon {
       const s = o.stats();
       outputs[o.name] = { lastSuccessMs: s.lastSuccessMs, lastError: s.lastError, spoolBytes: s.spoolBytes };
     }
-    return { ready: this.ready, lastTickMs: this.lastTickMs, intervalMs: this.scheduler.expectedIntervalMs(), outputs };
+    const problem = this.pipeline.registry.connectionProblem();
+    const dockerProblem = problem === undefined ? undefined : `cannot reach dockerd at ${this.config.docker.socket}: ${problem}`;
+    return { ready: this.ready, lastTickMs: this.lastTickMs, intervalMs: this.scheduler.expectedIntervalMs(), outputs, dockerProblem };
   }
 
   private statusSnapshot(): StatusSnapshot {

@@ -22,6 +22,8 @@ export interface HealthSnapshot {
   /** Nominal gap between ticks, for the staleness rule (stale after 3 intervals). */
   intervalMs: number;
   outputs: Record<string, OutputHealth>;
+  /** Why dockerd cannot be reached right now ("cannot reach dockerd at …: …"); absent when it can. */
+  dockerProblem?: string;
 }
 
 export interface HealthBody {
@@ -64,6 +66,8 @@ export function evaluateHealth(snap: HealthSnapshot, nowMs: number): { code: num
   const stale = snap.ready && age !== null && age > staleAfterS;
   if (!snap.ready) reasons.push('starting: no tick has finished yet');
   if (stale) reasons.push(`last tick ${age} s ago, more than ${STALE_AFTER_INTERVALS} intervals (${staleAfterS} s): sampling is stuck or too slow`);
+  // Degraded, not 503: discovery retries by itself, and a restart fixes no socket permission.
+  if (snap.dockerProblem) reasons.push(`${snap.dockerProblem} (discovery retries in the background)`);
   const outputs: HealthBody['outputs'] = {};
   for (const [name, o] of Object.entries(snap.outputs)) {
     outputs[name] = {

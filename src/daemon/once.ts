@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import { defaultOutput } from '../config/outputs.js';
 import { logger, type Logger } from '../log.js';
 import { Pipeline } from './pipeline.js';
+import { procRootProblem } from './proc-root-check.js';
 
 /**
  * Holds discovery's log lines until the first list is done: when dockerd cannot be reached they
@@ -40,6 +41,8 @@ export interface OnceOptions {
 }
 
 export async function runOnce(config: Config, options: OnceOptions): Promise<number> {
+  const procProblem = procRootProblem(config.host.proc_root);
+  if (procProblem) options.io.stderr(`cgflux: ${procProblem}\n`);
   const discovery = heldDiscoveryLog(logger('once'));
   const outputs = config.outputs.length > 0 ? config.outputs : [defaultOutput('stdout')];
   // Self-metrics describe a running daemon; a single sample has none worth shipping.

@@ -93,7 +93,7 @@ export class KnownContainers extends EventEmitter<KnownContainersEvents> {
     this.clients = createDockerClients(config.docker.socket, config.docker.timeout_ms);
     this.filter = new ContainerFilter(config.docker);
     this.resolver = new CgroupResolver(config.host, options.errors ?? new ReadErrors());
-    this.connection = new ConnectionStatus(this.log, this.clients.target.description, options.connectionLogRepeatMs);
+    this.connection = new ConnectionStatus(this.log, this.clients.target.description, options.connectionLogRepeatMs, this.clients.target.options.socketPath);
     this.stream = new EventStream(this.clients.events, options.backoff);
     this.stream.on('event', (e) => this.onEvent(e));
     this.stream.on('connected', (reconnect) => this.onConnected(reconnect));

@@ -101,6 +101,15 @@ describe('evaluateHealth', () => {
     ]);
     assert.equal(body.outputs.influx.spool_bytes, 4096);
   });
+
+  test('dockerd out of reach (e.g. the socket\'s group missing) degrades but stays 200', () => {
+    const problem = 'cannot reach dockerd at /var/run/docker.sock: permission denied: the socket belongs to group 4242 and cgflux (uid 10001, groups 10001) is not in it; add group 4242: …';
+    const { code, body } = evaluateHealth({ ...base, dockerProblem: problem }, NOW);
+    assert.equal(code, 200);
+    assert.equal(body.status, 'degraded');
+    assert.deepEqual(body.reasons, [`${problem} (discovery retries in the background)`]);
+    assert.equal(evaluateHealth({ ...base, dockerProblem: undefined }, NOW).body.status, 'ok');
+  });
 });
 
 describe('HttpServer', () => {

@@ -3,8 +3,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
@@ -76,7 +77,7 @@ describe('docker-compose.yml', async () => {
     }
     assert.ok(volumes.includes('cgflux-spool:/var/lib/cgflux:rw'), volumes.join(', '));
     assert.ok(volumes.includes(`${join(REPO_ROOT, 'config', 'compose.yaml')}:/etc/cgflux/compose.yaml:ro`), volumes.join(', '));
-    assert.equal(cg.pid, undefined, 'pid: host is not needed, reads go through /host/proc');
+    assert.equal(cg.pid, 'host', 'cgroup.procs lists pids of the reader\'s namespace: without the host\'s, no task of any container is found');
     assert.equal(cg.init, true);
     assert.equal(cg.read_only, true);
     assert.deepEqual(cg.group_add, ['999']);
@@ -119,5 +120,63 @@ describe('docker-compose.yml', async () => {
     assert.ok(existsSync(join(REPO_ROOT, 'grafana', 'dashboards', home.replace('/var/lib/grafana/dashboards/', ''))), home);
     assert.ok(existsSync(join(REPO_ROOT, 'deploy', 'influxdb', 'init', 'cgflux-setup.sh')));
     assert.ok(existsSync(join(REPO_ROOT, 'deploy', 'influxdb', 'tasks', 'downsample-5m.flux')));
+  });
+
+  test('the `docker run` line of docs/deploy.md gives the container what the compose service has', () => {
+    const docs = readFileSync(join(REPO_ROOT, 'docs', 'deploy.md'), 'utf8');
+    const block = /```sh\n(docker run [^`]*?)\n```/.exec(docs)?.[1]?.replace(/\\\n\s*/g, ' ') ?? '';
+    assert.ok(block, 'no docker run block in docs/deploy.md');
+    const cg = stack.services.cgflux;
+    assert.equal(cg.pid, 'host');
+    assert.match(block, / --pid host /);
+    assert.match(block, / --init /);
+    assert.match(block, / --group-add \$\(stat -L -c %g \/var\/run\/docker\.sock\) /);
+    for (const mount of (cg.volumes as string[]).filter((v) => v.startsWith('/'))) {
+      if (mount.includes('/etc/cgflux/')) continue;
+      assert.ok(block.includes(` -v ${mount} `), `docs docker run lacks -v ${mount}`);
+    }
+    for (const name of ['CGFLUX_HOST_PROC_ROOT', 'CGFLUX_HOST_CGROUP_ROOT', 'CGFLUX_HOST_SYS_ROOT']) {
+      assert.ok(block.includes(` -e ${name}=${cg.environment[name]} `), `docs docker run lacks -e ${name}`);
+    }
+    assert.match(block, / -e CGFLUX_HOST_HOSTNAME=\$\(hostname\) /);
+  });
+
+  test('the README\'s first command makes .env for this host: a socket group that is not 999, the host name, new secrets', async () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    assert.match(readme, /^sh scripts\/init-env\.sh && docker compose up -d --build$/m);
+    const dir = mkdtempSync(join(tmpdir(), 'cgflux-initenv-'));
+    // A Docker socket of its own, in group 4242 (never the shared socket's group changed).
+    const socket = join(dir, 'docker.sock');
+    const server = createServer((c) => c.end());
+    await new Promise<void>((r) => server.listen(socket, r));
+    try {
+      chownSync(socket, process.getuid?.() ?? 0, 4242);
+      chmodSync(socket, 0o660);
+      const envFile = join(dir, '.env');
+      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', DOCKER_HOST: `unix://${socket}` };
+      const first = await run('sh', ['-c', `sh scripts/init-env.sh ${envFile}`], { cwd: REPO_ROOT, env });
+      assert.match(first.stdout, /DOCKER_GID=4242, CGFLUX_HOSTNAME=/);
+      const text = readFileSync(envFile, 'utf8');
+      assert.match(text, /^DOCKER_GID=4242$/m);
+      assert.match(text, new RegExp(`^CGFLUX_HOSTNAME=${hostname()}$`, 'm'));
+      for (const secret of ['INFLUXDB_ADMIN_PASSWORD', 'INFLUXDB_TOKEN', 'GRAFANA_ADMIN_PASSWORD']) {
+        const value = new RegExp(`^${secret}=(.*)$`, 'm').exec(text)?.[1] ?? '';
+        assert.match(value, /^[0-9a-f]{32,64}$/, `${secret} is not a fresh random value: ${value}`);
+      }
+      assert.equal(statSync(envFile).mode & 0o777, 0o600, 'secrets readable by the owner only');
+      // compose resolves the cgflux service with that group and name, no hand edit.
+      const resolved = await composeConfig('--env-file', envFile);
+      assert.equal(resolved.code, 0, resolved.stderr);
+      const cg = parse(resolved.stdout).services.cgflux;
+      assert.deepEqual(cg.group_add, ['4242']);
+      assert.equal(cg.environment.CGFLUX_HOST_HOSTNAME, hostname());
+      // A second run keeps what is there (the command runs before every `up`).
+      const again = await run('sh', ['scripts/init-env.sh', envFile], { cwd: REPO_ROOT, env });
+      assert.match(again.stderr, /exists; leaving it as it is/);
+      assert.equal(readFileSync(envFile, 'utf8'), text);
+    } finally {
+      await new Promise((r) => server.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -37,6 +37,14 @@ describe('Swarm stack', async () => {
     assert.equal(svc.read_only, true);
   });
 
+  test('no pid: host (Swarm services cannot join the host pid namespace), and the file says what stands in', () => {
+    assert.equal(svc.pid, undefined, 'docker stack deploy would only print "Ignoring unsupported options: pid"');
+    const text = readFileSync(STACK, 'utf8');
+    assert.match(text, /Ignoring unsupported options: pid/);
+    assert.match(text, /scanning the host's \/proc mounted at \/host\/proc/);
+    assert.match(readFileSync(join(REPO_ROOT, 'docs', 'deploy.md'), 'utf8'), /docker\/cli.*UnsupportedProperties|UnsupportedProperties.*docker\/cli/);
+  });
+
   test('the host is mounted read-only at the paths cgflux is told, the spool on a volume', () => {
     for (const [source, target] of Object.entries(HOST_MOUNTS)) {
       const m = svc.volumes.find((v: any) => v.source === source);
@@ -67,7 +75,12 @@ describe('Kubernetes DaemonSet', () => {
 
   test('has a namespace, service account, config map and daemon set', () => {
     assert.deepEqual(kinds, ['Namespace', 'ServiceAccount', 'ConfigMap', 'DaemonSet']);
-    assert.equal(pod.hostPID, false);
+    // cgroup.procs lists pids of the reader's namespace: the node's is where they are.
+    assert.equal(pod.hostPID, true);
+    // A Service named cgflux would inject CGFLUX_PORT…; cgflux tolerates them, but none is wanted.
+    assert.equal(pod.enableServiceLinks, false);
+    // hostPID and hostPath are outside the baseline Pod Security level.
+    assert.equal(docs[0].metadata.labels['pod-security.kubernetes.io/enforce'], 'privileged');
     assert.equal(pod.securityContext.runAsNonRoot, true);
     assert.equal(pod.securityContext.runAsUser, 10001);
     assert.equal(container.securityContext.readOnlyRootFilesystem, true);
@@ -96,7 +109,9 @@ describe('Kubernetes DaemonSet', () => {
     try {
       const file = join(dir, 'cgflux.yaml');
       writeFileSync(file, configMap.data['cgflux.yaml']);
-      const config = loadConfig({ file, env: { CGFLUX_HOST_HOSTNAME: 'node-a', CGFLUX_OUTPUTS_INFLUXDB_TOKEN: 'secret' }, flags: {} });
+      // With service links on (the Kubernetes default) and a Service named cgflux, these come too.
+      const links = { CGFLUX_SERVICE_HOST: '10.96.0.12', CGFLUX_SERVICE_PORT: '9273', CGFLUX_PORT: 'tcp://10.96.0.12:9273', CGFLUX_PORT_9273_TCP_ADDR: '10.96.0.12' };
+      const config = loadConfig({ file, env: { ...links, CGFLUX_HOST_HOSTNAME: 'node-a', CGFLUX_OUTPUTS_INFLUXDB_TOKEN: 'secret' }, flags: {} });
       assert.equal(config.host.proc_root, '/host/proc');
       assert.equal(config.host.cgroup_root, '/host/sys/fs/cgroup');
       assert.equal(config.host.sys_root, '/host/sys');

@@ -1,48 +1,34 @@
-// Builds the cgflux image exactly as docs/deploy.md tells people without registry access
-// (scripts/build-base-image.sh, then the Dockerfile with cgflux-deps.tar in the context), runs it
-// with docker-compose.yml's mounts, and checks it reports OTHER running containers.
+// The cgflux image, built as docs/deploy.md tells people without registry access (the shared build
+// of test/support/cgflux-image.ts), run with docker-compose.yml's mounts: it reports OTHER running
+// containers, and a deployment mistake (socket group, proc root) is one clear line, no crash.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { DOCKER_SOCKET, requireDocker } from '../support/services.js';
 import { docker, removeContainer, startContainer, uniqueName, waitFor } from '../support/docker.js';
-import { REPO_ROOT } from '../grafana/queries.js';
+import { ensureCgfluxImage, sh } from '../support/cgflux-image.js';
 
 const run = promisify(execFile);
-const BASE_IMAGE = 'cgflux-base/node:20';
-const IMAGE = `cgflux-test/cgflux:${process.pid}`;
-/** What the Dockerfile COPYs; the rest of the repository stays out of the context. */
-const CONTEXT_FILES = ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'config'];
 
-async function sh(cmd: string, args: string[], opts: { cwd?: string; timeout?: number } = {}): Promise<{ stdout: string; stderr: string }> {
-  try {
-    return await run(cmd, args, { maxBuffer: 64 * 1024 * 1024, timeout: opts.timeout ?? 300_000, cwd: opts.cwd });
-  } catch (err) {
-    // The end of the output holds the cause (a tsc error, a failed RUN step): show that.
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    const tail = `${e.stdout ?? ''}\n${e.stderr ?? ''}`.trim().split('\n').slice(-40).join('\n');
-    throw new Error(`\`${cmd} ${args.join(' ')}\` exited with ${e.code}:\n${tail}`);
-  }
-}
+/** What docker-compose.yml gives the cgflux service (pid, init, read-only, the host read-only
+ *  under /host and told where), as `docker run` flags; the socket group comes per test. */
+const COMPOSE_SHAPE = [
+  '--init', '--pid', 'host', '--network', 'none', '--read-only',
+  '-v', '/proc:/host/proc:ro', '-v', '/sys/fs/cgroup:/host/sys/fs/cgroup:ro', '-v', '/sys:/host/sys:ro',
+  '-v', `${DOCKER_SOCKET}:/var/run/docker.sock:ro`,
+  '-e', 'CGFLUX_HOST_PROC_ROOT=/host/proc', '-e', 'CGFLUX_HOST_CGROUP_ROOT=/host/sys/fs/cgroup', '-e', 'CGFLUX_HOST_SYS_ROOT=/host/sys',
+];
 
 describe('cgflux container image', () => {
-  let context = '';
-  let baseExisted = true;
+  let image = '';
   const containers: Array<{ id: string; name: string }> = [];
 
   before(async () => {
     await requireDocker();
-    baseExisted = await docker('image', 'inspect', BASE_IMAGE).then(() => true, () => false);
-    await sh('bash', [join(REPO_ROOT, 'scripts', 'build-base-image.sh'), BASE_IMAGE]);
-    context = mkdtempSync(join(tmpdir(), 'cgflux-image-'));
-    for (const f of CONTEXT_FILES) cpSync(join(REPO_ROOT, f), join(context, f), { recursive: true });
-    // Offline build: the dependencies installed here travel in the context instead of `npm ci`.
-    await sh('tar', ['-C', REPO_ROOT, '-cf', join(context, 'cgflux-deps.tar'), 'node_modules']);
-    await sh('docker', ['build', '--force-rm', '--network', 'none', '--build-arg', `NODE_IMAGE=${BASE_IMAGE}`, '-t', IMAGE, context], { timeout: 600_000 });
+    // Built once per content and left for the stack test (test/support/cgflux-image.ts).
+    image = await ensureCgfluxImage();
     for (const [prefix, flags] of [['plain', []], ['limited', ['--memory', '64m', '--cpus', '0.5']]] as const) {
       const name = uniqueName(`image-${prefix}`);
       containers.push({ id: await startContainer({ name, flags: [...flags] }), name });
@@ -51,20 +37,15 @@ describe('cgflux container image', () => {
 
   after(async () => {
     for (const c of containers) await removeContainer(c.id);
-    await docker('rmi', '-f', IMAGE).catch(() => undefined);
-    // The legacy builder keeps the untagged build stage; it is labelled in the Dockerfile.
-    await docker('image', 'prune', '-f', '--filter', 'label=io.cgflux.stage=build').catch(() => undefined);
-    if (!baseExisted) await docker('rmi', BASE_IMAGE).catch(() => undefined);
-    if (context) rmSync(context, { recursive: true, force: true });
   });
 
   test('the image runs as the non-root user cgflux with production dependencies only', async () => {
-    const inspect = JSON.parse(await docker('image', 'inspect', IMAGE))[0];
+    const inspect = JSON.parse(await docker('image', 'inspect', image))[0];
     assert.equal(inspect.Config.User, '10001:10001');
     assert.deepEqual(inspect.Config.Entrypoint, ['node', '/app/dist/src/cli.js']);
     assert.deepEqual(inspect.Config.Cmd, ['run', '--config', '/etc/cgflux/cgflux.yaml']);
     assert.match(inspect.Config.Healthcheck.Test.join(' '), /fetch\('http:\/\/127\.0\.0\.1:9273\/healthz'\)/);
-    const { stdout } = await sh('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'sh', IMAGE, '-c',
+    const { stdout } = await sh('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'sh', image, '-c',
       'id -un; ls /app/node_modules; test -f /app/dist/src/log.js && echo built; stat -c %u /var/lib/cgflux']);
     const lines = stdout.trim().split('\n');
     assert.equal(lines[0], 'cgflux');
@@ -77,12 +58,8 @@ describe('cgflux container image', () => {
   test('`--once --output stdout` with the compose mounts prints line protocol for the other containers', async () => {
     const socketGroup = String(statSync(DOCKER_SOCKET).gid);
     const { stdout, stderr } = await run('docker', [
-      'run', '--rm', '--init', '--network', 'none', '--read-only', '--group-add', socketGroup,
-      '-v', '/proc:/host/proc:ro', '-v', '/sys/fs/cgroup:/host/sys/fs/cgroup:ro', '-v', '/sys:/host/sys:ro',
-      '-v', `${DOCKER_SOCKET}:/var/run/docker.sock:ro`,
-      '-e', 'CGFLUX_HOST_PROC_ROOT=/host/proc', '-e', 'CGFLUX_HOST_CGROUP_ROOT=/host/sys/fs/cgroup',
-      '-e', 'CGFLUX_HOST_SYS_ROOT=/host/sys', '-e', 'CGFLUX_HOST_HOSTNAME=image-test',
-      IMAGE, '--once', '--output', 'stdout',
+      'run', '--rm', ...COMPOSE_SHAPE, '--group-add', socketGroup, '-e', 'CGFLUX_HOST_HOSTNAME=image-test',
+      image, '--once', '--output', 'stdout',
     ], { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }).catch((err) => ({ stdout: String(err.stdout ?? ''), stderr: `${err.message}\n${err.stderr ?? ''}` }));
     const lines = stdout.split('\n');
     const about = `\n--- stdout (${lines.length} lines) ---\n${stdout.slice(0, 3000)}\n--- stderr ---\n${stderr.slice(0, 3000)}`;
@@ -103,12 +80,8 @@ describe('cgflux container image', () => {
   test('as a daemon it turns healthy through its HEALTHCHECK and stops cleanly on docker stop', async () => {
     const socketGroup = String(statSync(DOCKER_SOCKET).gid);
     const name = uniqueName('image-daemon');
-    const id = await docker('run', '-d', '--name', name, '--label', 'io.cgflux.test=1', '--init', '--network', 'none', '--read-only',
-      '--group-add', socketGroup, '--health-interval', '1s', '--health-start-period', '1s',
-      '-v', '/proc:/host/proc:ro', '-v', '/sys/fs/cgroup:/host/sys/fs/cgroup:ro', '-v', '/sys:/host/sys:ro',
-      '-v', `${DOCKER_SOCKET}:/var/run/docker.sock:ro`,
-      '-e', 'CGFLUX_HOST_PROC_ROOT=/host/proc', '-e', 'CGFLUX_HOST_CGROUP_ROOT=/host/sys/fs/cgroup', '-e', 'CGFLUX_HOST_SYS_ROOT=/host/sys',
-      IMAGE, 'run', '--config', '/etc/cgflux/cgflux.yaml', '--output', 'stdout', '--interval', '1s');
+    const id = await docker('run', '-d', '--name', name, '--label', 'io.cgflux.test=1', ...COMPOSE_SHAPE,
+      '--group-add', socketGroup, '--health-interval', '1s', '--health-start-period', '1s', image, 'run', '--config', '/etc/cgflux/cgflux.yaml', '--output', 'stdout', '--interval', '1s');
     try {
       // /healthz answers 503 until the first tick; on a loaded machine that can outlast the 1 s
       // start period and Docker says `unhealthy` for a while: what counts is that it turns healthy.
@@ -125,5 +98,38 @@ describe('cgflux container image', () => {
     } finally {
       await docker('rm', '-f', '-v', id).catch(() => undefined);
     }
+  });
+
+  test('without the socket\'s group: one line naming the group, retries, /healthz degraded, still running', async () => {
+    const socketGroup = String(statSync(DOCKER_SOCKET).gid);
+    const name = uniqueName('image-nogroup');
+    // The same shape without --group-add: the mistake a hand-made deployment makes.
+    const id = await docker('run', '-d', '--name', name, '--label', 'io.cgflux.test=1', ...COMPOSE_SHAPE, image, 'run', '--config', '/etc/cgflux/cgflux.yaml', '--output', 'stdout', '--interval', '1s');
+    try {
+      const health = await waitFor('/healthz to answer', 30_000, async () => {
+        const r = await sh('docker', ['exec', id, 'node', '-e', "fetch('http://127.0.0.1:9273/healthz').then(async (r) => console.log(r.status, await r.text()))"]).catch(() => undefined);
+        return r && /^200 /.test(r.stdout) ? r.stdout : undefined;
+      });
+      const body = JSON.parse(health.slice(4));
+      assert.equal(body.status, 'degraded', health);
+      assert.match(body.reasons.join('\n'), new RegExp(`permission denied: the socket belongs to group ${socketGroup} `));
+      // Several retries later: still one line, and the container still runs.
+      await new Promise((r) => setTimeout(r, 3000));
+      const { stdout, stderr } = await sh('docker', ['logs', id]);
+      const warnings = `${stdout}${stderr}`.split('\n').filter((l) => l.includes('cannot reach dockerd'));
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.match(warnings[0] ?? '', new RegExp(`add group ${socketGroup}: compose DOCKER_GID=${socketGroup} in \\.env .*docker run --group-add ${socketGroup}`));
+      assert.equal(await docker('inspect', '-f', '{{.State.Running}}', id), 'true');
+    } finally {
+      await docker('rm', '-f', '-v', id).catch(() => undefined);
+    }
+  });
+
+  test('a proc root that is the container\'s own /proc: a clear line at start', async () => {
+    const socketGroup = String(statSync(DOCKER_SOCKET).gid);
+    const { stderr } = await run('docker', ['run', '--rm', '--init', '--network', 'none', '--read-only', '--group-add', socketGroup,
+      '-v', `${DOCKER_SOCKET}:/var/run/docker.sock:ro`, '-e', 'CGFLUX_HOST_PROC_ROOT=/proc', image, '--once', '--output', 'stdout', '--gap', '0'],
+    { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }).catch((err) => ({ stderr: String(err.stderr ?? err.message) }));
+    assert.match(stderr, /^cgflux: host\.proc_root \/proc is not the host's \/proc: it shows \d+ processes and no kernel threads/m);
   });
 });

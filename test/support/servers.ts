@@ -62,14 +62,16 @@ export class PrivateVictoria {
   private constructor(
     readonly port: number,
     readonly dataDir: string,
+    private readonly extraArgs: string[] = [],
   ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async create(): Promise<PrivateVictoria> {
-    const vm = new PrivateVictoria(await freePort(), mkdtempSync(join(tmpdir(), 'cgflux-vm-')));
+  /** `extraArgs`: more victoria-metrics flags, e.g. `-influxMeasurementFieldSeparator=.`. */
+  static async create(extraArgs: string[] = []): Promise<PrivateVictoria> {
+    const vm = new PrivateVictoria(await freePort(), mkdtempSync(join(tmpdir(), 'cgflux-vm-')), extraArgs);
     await vm.start();
     return vm;
   }
@@ -78,7 +80,7 @@ export class PrivateVictoria {
     if (this.child) return;
     this.child = spawn(
       'victoria-metrics',
-      [`-httpListenAddr=127.0.0.1:${this.port}`, `-storageDataPath=${this.dataDir}`, '-retentionPeriod=100y', '-search.latencyOffset=0s', '-search.disableCache', '-loggerLevel=ERROR'],
+      [`-httpListenAddr=127.0.0.1:${this.port}`, `-storageDataPath=${this.dataDir}`, '-retentionPeriod=100y', '-search.latencyOffset=0s', '-search.disableCache', '-loggerLevel=ERROR', ...this.extraArgs],
       { stdio: 'ignore' },
     );
     const child = this.child;
