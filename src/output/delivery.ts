@@ -18,6 +18,8 @@ import type { Sender } from './sender.js';
 import { DeliveryCounters } from './stats.js';
 
 const SAMPLE_LINE_CHARS = 200;
+/** A rejection reason is logged again after this long, with the points rejected meanwhile. */
+const REJECT_LOG_EVERY_MS = 60_000;
 /** Failed attempts of the oldest batch before the one behind it is tried. */
 export const PROBE_AFTER_FAILURES = 2;
 
@@ -36,6 +38,8 @@ export class DeliveryLoop {
   /** When the oldest set-aside batch is tried again (epoch ms). */
   private asideRetryAt = 0;
   private asideFailing = false;
+  /** Per reason: when its rejections were last logged, and the points rejected since. */
+  private readonly rejectLog = new Map<string, { atMs: number; unlogged: number }>();
   private readonly io: AttemptIo;
 
   constructor(
@@ -118,6 +122,8 @@ export class DeliveryLoop {
           await this.setAside(entry, attempt, failure, newer);
           return;
         }
+        // Dropped for room while the newer batch was tried: counted by the spool, not retried.
+        if (this.spool.head() !== entry) return;
       }
       await this.sleep(delay, true);
       if (this.stopped) return;
@@ -223,17 +229,27 @@ export class DeliveryLoop {
     this.failedAttempts = 0;
   }
 
-  /** One line per reason: how many points the server rejected, why, and one of them. */
+  /**
+   * One line per reason: how many points the server rejected, why, and one of them. A reason that
+   * recurs every tick (a type conflict the server keeps) is logged at most once a minute.
+   */
   private reportDropped(attempt: BatchAttempt): void {
+    const now = Date.now();
     for (const [reason, d] of attempt.dropped) {
       this.counters.rejected[reason] += d.count;
+      const seen = this.rejectLog.get(reason) ?? { atMs: -Infinity, unlogged: 0 };
+      seen.unlogged += d.count;
+      this.rejectLog.set(reason, seen);
+      if (now - seen.atMs < REJECT_LOG_EVERY_MS) continue;
       this.log.warn('output: the server rejected lines; they are dropped, the rest of the batch was written', {
         target: this.sender.target,
         reason,
-        points_rejected: d.count,
+        points_rejected: seen.unlogged,
         server_said: d.message,
         first_line: d.sample.length > SAMPLE_LINE_CHARS ? d.sample.slice(0, SAMPLE_LINE_CHARS) + '…' : d.sample,
       });
+      seen.atMs = now;
+      seen.unlogged = 0;
     }
     attempt.dropped.clear();
   }
