@@ -200,14 +200,17 @@ export class Daemon {
   }
 }
 
-/** `cgflux run`: returns the exit code once the daemon has stopped. */
-export async function runDaemon(config: Config, flags: FlagValues): Promise<number> {
+/** What runDaemon drives; a test may replace the daemon. */
+export type DaemonControl = Pick<Daemon, 'start' | 'stop' | 'reload' | 'release'>;
+
+/** `cgflux run`: returns the exit code once the daemon has stopped (1 when stopping failed). */
+export async function runDaemon(config: Config, flags: FlagValues, create: (config: Config) => DaemonControl = (c) => new Daemon(c)): Promise<number> {
   const log = logger('daemon');
   if (config.outputs.length === 0) {
     log.error(`no outputs configured in ${config.source}: add one under "outputs:" (config/cgflux.yaml has examples) or pass --output stdout`);
     return 2;
   }
-  const daemon = new Daemon(config);
+  const daemon = create(config);
   try {
     await daemon.start();
   } catch (err) {
@@ -220,9 +223,16 @@ export async function runDaemon(config: Config, flags: FlagValues): Promise<numb
     const uninstall = installSignalHandlers({
       log: log.child('signals'),
       onShutdown: async (signal) => {
-        await daemon.stop(signal);
-        uninstall();
-        resolve(0);
+        try {
+          await daemon.stop(signal);
+          resolve(0);
+        } catch (err) {
+          // Resolved all the same: a stop that failed must still end the process.
+          log.error(`stopping failed: ${(err as Error).message}; data not yet written stays in the spool`);
+          resolve(1);
+        } finally {
+          uninstall();
+        }
       },
       onReload: () => daemon.reload(() => loadConfig({ flags, file: config.source === '<defaults>' ? undefined : config.source })),
     });

@@ -44,9 +44,11 @@ export class Pipeline {
     if (!shared) registerProcessMetrics(this.metrics);
     this.registry = new KnownContainers(config, { errors: this.errors, log: log.child('discovery') });
     this.sampler = new Sampler(config, this.files, this.errors);
-    this.events = new EventRecorder(this.registry);
-    this.encoder = new LineEncoder({ hostname: config.host.hostname, tags: config.tags });
-    this.eventEncoder = new LineEncoder({ hostname: config.host.hostname, tags: config.tags });
+    this.events = new EventRecorder(this.registry, config.collectors.events.enabled);
+    const encoderLog = log.child('encode');
+    const warn = (message: string, fields: Record<string, unknown>): void => encoderLog.warn(message, fields);
+    this.encoder = new LineEncoder({ hostname: config.host.hostname, tags: config.tags, warn });
+    this.eventEncoder = new LineEncoder({ hostname: config.host.hostname, tags: config.tags, warn });
     this.registry.on('removed', (c) => this.encoder.forget(c.id));
     this.outputs = outputs.map((o) => createOutput(o, config.spool, { log: log.child('output') }));
     this.tickMetrics = registerDaemonMetrics(this.metrics, {
@@ -103,15 +105,16 @@ export class Pipeline {
 
   /**
    * Delivers what can be delivered before the deadline, then releases everything. Returns points
-   * left spooled. `waitForFailing` false: an output whose last attempt failed is not waited for.
+   * left spooled for the next start (not those held only in memory: closing drops and counts them).
+   * `waitForFailing` false: an output whose last attempt failed is not waited for.
    */
   async close(deadlineMs: number, waitForFailing = true): Promise<number> {
     await this.registry.stop();
     this.sampler.close();
     await Promise.all(this.outputs.map((o) => o.flush(waitForFailing || !isFailing(o) ? deadlineMs : Date.now())));
+    await Promise.all(this.outputs.map((o) => o.close()));
     let left = 0;
     for (const o of this.outputs) left += o.stats().spoolPoints;
-    await Promise.all(this.outputs.map((o) => o.close()));
     return left;
   }
 }
