@@ -53,6 +53,8 @@ interface Candidate {
 export interface ProcessesCollector extends Collector {
   readonly book: ProcessBook;
   readonly tasks: TaskLister;
+  /** N: the top N by CPU and the top N by memory are kept each tick. */
+  readonly top: number;
 }
 
 export function createProcessesCollector(options: ProcessesOptions = {}): ProcessesCollector {
@@ -134,6 +136,7 @@ export function createProcessesCollector(options: ProcessesOptions = {}): Proces
     name: NAME,
     book,
     tasks,
+    top,
     collect(ctx, out) {
       const listed = tasks.list(ctx, NAME, false);
       if (!listed) return;
