@@ -135,7 +135,7 @@ export class HttpServer {
     const path = q < 0 ? url : url.slice(0, q);
     const isApi = path.startsWith('/api/') && this.options.api !== undefined;
     const known = path === '/healthz' || path === '/metrics' || isApi;
-    if (!known) return this.send(req, res, 404, 'text/plain; charset=utf-8', `not found: try /healthz, /metrics${this.options.api ? ' or /api/v1/containers' : ''}\n`);
+    if (!known) return this.send(req, res, 404, 'text/plain; charset=utf-8', `not found: try /healthz${this.options.api ? ', /metrics or /api/v1/containers' : ' or /metrics'}\n`);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return this.send(req, res, 405, 'text/plain; charset=utf-8', `method ${req.method} not allowed: use GET or HEAD\n`);

@@ -114,7 +114,8 @@ export class ProcessBook {
       const newest = snaps[i];
       let span = 0;
       const merged = new Map<string, ProcessInfo>();
-      for (; i >= 0 && span < opts.intervalNs; i--) {
+      // At least one tick per window (interval 0 = one tick each).
+      for (; i >= 0 && (span === 0 || span < opts.intervalNs); i--) {
         const s = snaps[i];
         span += s.intervalNs;
         for (const p of s.processes) {
