@@ -2,10 +2,10 @@
 // cgroup (no InfluxDB, no docker exec, no daemon needed), two readings a gap apart for %CPU.
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import { Registry } from '../discovery/registry.js';
+import { KnownContainers } from '../discovery/known-containers.js';
 import { findContainer } from '../discovery/container-ref.js';
 import { KeptFiles } from '../sampler/kept-files.js';
-import { ReadErrors } from '../sampler/read-errors.js';
+import { ReadErrors } from '../errors/read-errors.js';
 import { Sampler } from '../sampler/sampler.js';
 import { createProcessesCollector } from '../sampler/collectors/processes.js';
 import { byCpu, byRss } from '../sampler/processes/select.js';
@@ -25,7 +25,7 @@ export interface PsOptions {
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
 export async function runPsCommand(config: Config, o: PsOptions): Promise<number> {
-  const registry = new Registry(config, { log: quiet });
+  const registry = new KnownContainers(config, { log: quiet });
   try {
     if (!(await registry.refresh())) {
       o.io.stderr(`cgflux: cannot reach dockerd at ${config.docker.socket}: ${registry.connectionProblem() ?? 'unknown error'}\n`);

@@ -5,7 +5,7 @@
 // container without the host pid namespace. Each tick's union is also recorded in the
 // ProcessBook (REST API, `cgflux ps`, the live view).
 import type { Row } from '../../model.js';
-import type { Collector, CollectorContext } from '../collector.js';
+import { defineCollector, type Collector, type CollectorContext } from '../collector.js';
 import { GONE, ProcFiles } from '../proc-files.js';
 import { NS_PER_TICK } from '../parsers/proc-stat.js';
 import { parsePidStat, type PidStat } from '../parsers/proc-pid-stat.js';
@@ -13,7 +13,7 @@ import { ProcessBook, type ProcessInfo } from '../processes/book.js';
 import { containerLimits, type ContainerLimits } from '../processes/limits.js';
 import { readCmdline, readStatusDetails } from '../processes/details.js';
 import { selectTop } from '../processes/select.js';
-import { TaskLister } from '../tasks/task-lister.js';
+import { newTaskCache, sharedTaskLister, type TaskCache, type TaskLister } from '../tasks/task-lister.js';
 
 export const PROCESS_MEASUREMENT = 'docker_container_process';
 const NAME = 'processes';
@@ -38,9 +38,12 @@ interface Seen {
 }
 
 interface ContainerState {
+  /** Set at the first collect: the book's key, dropped on release. */
+  containerId?: string;
   seen: Map<number, Seen>;
   lastNs?: bigint;
   limits?: ContainerLimits;
+  tasks: TaskCache;
 }
 
 interface Candidate {
@@ -50,7 +53,7 @@ interface Candidate {
   rss: number;
 }
 
-export interface ProcessesCollector extends Collector {
+export interface ProcessesCollector extends Collector<ContainerState> {
   readonly book: ProcessBook;
   readonly tasks: TaskLister;
   /** N: the top N by CPU and the top N by memory are kept each tick. */
@@ -60,11 +63,10 @@ export interface ProcessesCollector extends Collector {
 export function createProcessesCollector(options: ProcessesOptions = {}): ProcessesCollector {
   const top = options.top ?? 5;
   const cmdlineMax = options.cmdlineMax ?? 256;
-  const tasks = options.tasks ?? new TaskLister();
+  const tasks = options.tasks ?? sharedTaskLister();
   const book = options.book ?? new ProcessBook();
   const files = options.files ?? new ProcFiles(1024);
   const nowMs = options.nowMs ?? Date.now;
-  const states = new Map<string, ContainerState>();
 
   function rank(ctx: CollectorContext, state: ContainerState, pids: readonly number[]): Candidate[] {
     const out: Candidate[] = [];
@@ -137,11 +139,11 @@ export function createProcessesCollector(options: ProcessesOptions = {}): Proces
     book,
     tasks,
     top,
-    collect(ctx, out) {
-      const listed = tasks.list(ctx, NAME, false);
+    createState: () => ({ seen: new Map(), tasks: newTaskCache() }),
+    collect(ctx, state, out) {
+      state.containerId = ctx.container.id;
+      const listed = tasks.list(ctx, NAME, false, state.tasks);
       if (!listed) return;
-      let state = states.get(ctx.container.id);
-      if (!state) states.set(ctx.container.id, (state = { seen: new Map() }));
       const intervalNs = state.lastNs === undefined ? 0 : Number(ctx.monotonicNs - state.lastNs);
       state.lastNs = ctx.monotonicNs;
       const limits = (state.limits = containerLimits(ctx, NAME, state.limits));
@@ -158,12 +160,9 @@ export function createProcessesCollector(options: ProcessesOptions = {}): Proces
       });
       pushRows(shipped, out, options.cmdline === true);
     },
-    forget(containerId) {
-      const state = states.get(containerId);
-      if (state) for (const pid of state.seen.keys()) files.close(pid);
-      states.delete(containerId);
-      tasks.forget(containerId);
-      book.forget(containerId);
+    release(state) {
+      for (const pid of state.seen.keys()) files.close(pid);
+      if (state.containerId !== undefined) book.forget(state.containerId);
     },
   };
 }
@@ -188,3 +187,16 @@ function pushRows(shipped: ProcessInfo[], out: Row[], withCmdline: boolean): voi
     out.push({ measurement: PROCESS_MEASUREMENT, tags: { process: p.name, instance: String(n) }, fields });
   }
 }
+
+/** `collectors.processes` (off by default): top N by CPU and by memory, command line opt-in. */
+export const processesCollector = defineCollector({
+  name: NAME,
+  spec: {
+    top: { leaf: { kind: 'int', min: 1, max: 100 } },
+    cmdline: { leaf: { kind: 'bool' } },
+    cmdline_max: { leaf: { kind: 'int', min: 16, max: 65536 } },
+    history: { leaf: { kind: 'int', min: 1, max: 3600 } },
+  },
+  defaults: { enabled: false, top: 5, cmdline: false, cmdline_max: 256, history: 60 },
+  create: (s) => createProcessesCollector({ top: s.top, cmdline: s.cmdline, cmdlineMax: s.cmdline_max, book: new ProcessBook(s.history) }),
+});

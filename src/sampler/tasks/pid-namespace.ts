@@ -17,7 +17,9 @@ export function chooseTaskSource(procRoot: string, ownPid = process.pid): TaskSo
   try {
     self = readlinkSync(`${procRoot}/self`);
   } catch (err) {
-    return { source: 'proc_scan', why: `${procRoot}/self cannot be read (${(err as NodeJS.ErrnoException).code}): ${procRoot} does not show cgflux itself, so the cgroup pid lists cannot be matched to it` };
+    // Not a procfs that shows cgflux (a copied tree, a foreign mount): nothing tells the namespaces
+    // apart, so the lists are used, and an empty list for a running container is reported.
+    return { source: 'cgroup', why: `${procRoot}/self cannot be read (${(err as NodeJS.ErrnoException).code}), so cgflux cannot tell whether it shares the pid namespace of ${procRoot}` };
   }
   if (Number(self) === ownPid) return { source: 'cgroup', why: `cgflux runs in the pid namespace of ${procRoot}` };
   return { source: 'proc_scan', why: `cgflux runs in its own pid namespace (pid ${ownPid} here, ${self} in ${procRoot}): the cgroup pid lists would be empty, tasks are found by scanning ${procRoot}` };

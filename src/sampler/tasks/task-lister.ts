@@ -4,6 +4,9 @@
 // pid namespace, else a scan of proc_root (proc-scan.ts). A container Docker reports running
 // but whose tasks cannot be seen is never a list of zero: undefined is returned, the read error
 // counted (`unseen`), and the log says once what to change in the deployment.
+// One lister serves the whole process (sharedTaskLister): the source is chosen once per proc root
+// and the host-wide scan runs once per tick for every collector. What is per container (the
+// lists of this tick) lives in a TaskCache inside each collector's per-container state.
 import type { CollectorContext } from '../collector.js';
 import type { CgroupPaths } from '../../model.js';
 import { logger, type Logger } from '../../log.js';
@@ -24,12 +27,22 @@ export interface TaskListerOptions {
   log?: Logger;
 }
 
-interface Cached {
+/** One container's lists of the current tick; kept in a collector's per-container state. */
+export interface TaskCache {
   tickNs: bigint;
   pids: number[];
   tids: number[];
   withThreads: boolean;
   seen: boolean;
+}
+
+export function newTaskCache(): TaskCache {
+  return { tickNs: -1n, pids: [], tids: [], withThreads: false, seen: false };
+}
+
+interface Root {
+  choice: TaskSourceChoice;
+  scan?: ProcScan;
 }
 
 /** [pid list file, thread list file] of the cgroup; v1 uses any mounted controller's directory. */
@@ -48,9 +61,8 @@ const DEPLOY_FIX =
   '(docker run --pid host, compose "pid: host", Kubernetes "hostPID: true")';
 
 export class TaskLister {
-  private choice: TaskSourceChoice | undefined;
-  private scan: ProcScan | undefined;
-  private readonly cache = new Map<string, Cached>();
+  private readonly roots = new Map<string, Root>();
+  private last: Root | undefined;
   private warned = false;
   private readonly log: Logger;
 
@@ -58,14 +70,14 @@ export class TaskLister {
     this.log = options.log ?? logger('tasks');
   }
 
-  /** The source in use, once a first container was listed. */
+  /** The source in use for the last proc root listed. */
   get source(): TaskSource | undefined {
-    return this.choice?.source;
+    return this.last?.choice.source;
   }
 
   /** Scan counters (proc_scan only), for the benchmark and tests. */
   get scanStats(): ProcScan['stats'] | undefined {
-    return this.scan?.stats;
+    return this.last?.scan?.stats;
   }
 
   /**
@@ -73,16 +85,16 @@ export class TaskLister {
    * first), or undefined when they cannot be seen (counted under `collector`) or its cgroup has
    * no list files.
    */
-  list(ctx: CollectorContext, collector: string, withThreads: boolean): ContainerTasks | undefined {
-    const choice = (this.choice ??= this.choose(ctx.procRoot));
-    const id = ctx.container.id;
-    let cached = this.cache.get(id);
-    if (!cached) this.cache.set(id, (cached = { tickNs: -1n, pids: [], tids: [], withThreads: false, seen: false }));
+  list(ctx: CollectorContext, collector: string, withThreads: boolean, cached: TaskCache): ContainerTasks | undefined {
+    let root = this.roots.get(ctx.procRoot);
+    if (!root) this.roots.set(ctx.procRoot, (root = this.choose(ctx.procRoot)));
+    this.last = root;
+    const choice = root.choice;
     if (cached.tickNs !== ctx.monotonicNs || (withThreads && !cached.withThreads)) {
       const fresh = cached.tickNs !== ctx.monotonicNs;
       cached.tickNs = ctx.monotonicNs;
       cached.withThreads = withThreads || (!fresh && cached.withThreads);
-      const read = choice.source === 'cgroup' ? this.fromLists(ctx, collector, cached, withThreads, fresh) : this.fromScan(ctx, cached, withThreads, fresh);
+      const read = root.scan ? this.fromScan(root.scan, ctx, cached, withThreads, fresh) : this.fromLists(ctx, collector, cached, withThreads, fresh);
       if (read === 'none') {
         cached.seen = false;
         cached.tickNs = -1n;
@@ -98,18 +110,13 @@ export class TaskLister {
     return cached;
   }
 
-  forget(containerId: string): void {
-    this.cache.delete(containerId);
-  }
-
-  private choose(procRoot: string): TaskSourceChoice {
+  private choose(procRoot: string): Root {
     const choice = this.options.source ? { source: this.options.source, why: 'set by the caller' } : chooseTaskSource(procRoot);
-    if (choice.source === 'proc_scan') this.scan = new ProcScan(procRoot);
     this.log.info(`container tasks are listed from ${choice.source === 'cgroup' ? 'the cgroup pid lists' : `a scan of ${procRoot}`}: ${choice.why}`);
-    return choice;
+    return choice.source === 'proc_scan' ? { choice, scan: new ProcScan(procRoot) } : { choice };
   }
 
-  private fromLists(ctx: CollectorContext, collector: string, cached: Cached, withThreads: boolean, fresh: boolean): 'ok' | 'none' {
+  private fromLists(ctx: CollectorContext, collector: string, cached: TaskCache, withThreads: boolean, fresh: boolean): 'ok' | 'none' {
     const files = listFiles(ctx.cgroup);
     if (!files) return 'none';
     if (fresh) {
@@ -127,8 +134,7 @@ export class TaskLister {
     return 'ok';
   }
 
-  private fromScan(ctx: CollectorContext, cached: Cached, withThreads: boolean, fresh: boolean): 'ok' | 'none' {
-    const scan = this.scan!;
+  private fromScan(scan: ProcScan, ctx: CollectorContext, cached: TaskCache, withThreads: boolean, fresh: boolean): 'ok' | 'none' {
     if (fresh) {
       const pids = scan.pidsOf(ctx.container.id, ctx.monotonicNs);
       if (pids === undefined) return 'none';
@@ -151,4 +157,11 @@ export class TaskLister {
         : `${ctx.procRoot} does not show them, so it is not the host's /proc`;
     this.log.warn(`${what}: ${why}. Context switches and processes are left out for such containers (counted in read_errors_total{reason="unseen"}) until you ${DEPLOY_FIX}. Said once.`);
   }
+}
+
+let shared: TaskLister | undefined;
+
+/** The process-wide lister the collectors use unless given their own (tests, benchmark). */
+export function sharedTaskLister(): TaskLister {
+  return (shared ??= new TaskLister());
 }
