@@ -12,7 +12,7 @@ import type { Collector } from '../../src/sampler/collector.js';
 import { createContextSwitchesCollector } from '../../src/sampler/collectors/context-switches.js';
 import { createProcessesCollector } from '../../src/sampler/collectors/processes.js';
 import { KeptFiles } from '../../src/sampler/kept-files.js';
-import { ReadErrors } from '../../src/sampler/read-errors.js';
+import { ReadErrors } from '../../src/errors/read-errors.js';
 import { Sampler } from '../../src/sampler/sampler.js';
 import { TaskLister } from '../../src/sampler/tasks/task-lister.js';
 import type { TaskSource } from '../../src/sampler/tasks/pid-namespace.js';
