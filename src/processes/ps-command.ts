@@ -4,13 +4,10 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { KnownContainers } from '../discovery/known-containers.js';
 import { findContainer } from '../discovery/container-ref.js';
-import { KeptFiles } from '../sampler/kept-files.js';
-import { ReadErrors } from '../errors/read-errors.js';
-import { Sampler } from '../sampler/sampler.js';
-import { createProcessesCollector } from '../sampler/collectors/processes.js';
 import { byCpu, byRss } from '../sampler/processes/select.js';
 import { processJson } from '../daemon/api/process-json.js';
 import { formatPsTable, psHeader } from './ps-table.js';
+import { sampleProcesses } from './sample-processes.js';
 
 export interface PsOptions {
   container: string;
@@ -41,21 +38,10 @@ export async function runPsCommand(config: Config, o: PsOptions): Promise<number
       o.io.stderr(`cgflux: container ${c.name} is ${c.state}${c.pid > 0 ? ' but its cgroup could not be found (see "cgflux containers")' : ''}: no processes to show\n`);
       return 1;
     }
-    const errors = new ReadErrors();
-    const files = new KeptFiles(errors);
-    const collector = createProcessesCollector({ top: Number.MAX_SAFE_INTEGER, cmdline: true, cmdlineMax: 4096 });
-    const sampler = new Sampler(config, files, errors, [collector]);
-    let snap;
-    try {
-      sampler.gather([c]);
-      await new Promise((r) => setTimeout(r, o.gapMs));
-      sampler.gather([c]);
-      snap = collector.book.latest(c.id); // before close(): it forgets the container
-    } finally {
-      sampler.close();
-    }
+    const now = await sampleProcesses(config, [c], o.gapMs);
+    const snap = now.snapshots.get(c.id);
     if (!snap) {
-      o.io.stderr(`cgflux: the processes of ${c.name} could not be read: ${errors.entries().map(([, r, n]) => `${n} ${r}`).join(', ') || 'it stopped'}` +
+      o.io.stderr(`cgflux: the processes of ${c.name} could not be read: ${now.errors.map(([, r, n]) => `${n} ${r}`).join(', ') || 'it stopped'}` +
         ` (is host.proc_root ${config.host.proc_root} the host's /proc?)\n`);
       return 1;
     }
