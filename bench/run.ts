@@ -2,7 +2,7 @@
 // floor and Docker's stats API; a synthetic 5,000-container host; encoding; end to end into
 // VictoriaMetrics. Prints a table with PASS/MISS per target and writes bench/results.json.
 //   npm run bench                     everything (~5 min on 2 cores)
-//   npm run bench -- --only real,encode   some stages (real, synthetic, encode, e2e)
+//   npm run bench -- --only real,encode   some stages (real, synthetic, encode, e2e, tasks)
 //   npm run bench -- --quick          fewer rounds, for trying the harness (figures not reportable)
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,10 +17,11 @@ import { describeReads, softLimitOf } from './synthetic/fd-budget.js';
 import { measureEncoding, type EncodeResult } from './stages/encode.js';
 import { sampleRows } from './stages/encode-samples.js';
 import { runE2eStage, type E2eResult } from './stages/e2e.js';
+import { runTasksStage, tasksRows, type TasksResult } from './stages/tasks.js';
 import { checkTargets, verdict } from './targets.js';
 import { num, table, targetsTable } from './report.js';
 
-const STAGES = ['real', 'synthetic', 'encode', 'e2e'] as const;
+const STAGES = ['real', 'synthetic', 'encode', 'e2e', 'tasks'] as const;
 type Stage = (typeof STAGES)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
@@ -65,6 +66,7 @@ async function main(): Promise<number> {
     return measureEncoding(samples, c.host.hostname, c.tags, quick ? 3 : 7);
   });
   const e2e: E2eResult | undefined = await stage('e2e', errors, () => runE2eStage({ seconds: quick ? 2 : 5 }, log));
+  const tasks: TasksResult | undefined = await stage('tasks', errors, () => runTasksStage(config, { containers: 20, ticks: quick ? 10 : 40 }, log));
   if (synthetic?.errors.length) errors.synthetic = synthetic.errors.join('; ');
 
   const layoutResult = (layout: 'v1' | 'v2') => synthetic?.layouts[layout];
@@ -112,6 +114,7 @@ async function main(): Promise<number> {
     synthetic_details: synthetic,
     encode,
     e2e,
+    tasks,
     targets: checks.map((c) => ({ ...c, verdict: verdict(c) })),
     errors,
   });
@@ -143,6 +146,7 @@ async function main(): Promise<number> {
   }
   if (encode) rows.push(['encode: cgflux / Point lines/s', `${num(encode.cgflux_lines_per_s, 0)} / ${num(encode.point_lines_per_s, 0)} (${num(encode.speedup, 1)}×)`]);
   if (e2e) rows.push(['end to end into VictoriaMetrics (spool on)', `${num(e2e.points_per_s, 0)} points/s`]);
+  if (tasks) rows.push(...tasksRows(tasks, num));
   process.stdout.write(`\n${table(['measure (medians)', 'value'], rows)}\n\n${targetsTable(checks)}\n\n`);
   for (const [name, message] of Object.entries(errors)) process.stdout.write(`stage ${name} FAILED: ${message.split('\n')[0]}\n`);
   process.stdout.write(`results: ${out} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);

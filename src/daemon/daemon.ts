@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.js';
 import { configureLogging, logger, type Logger } from '../log.js';
 import { CarriedCounters } from './daemon-metrics.js';
 import { HttpServer, type HealthSnapshot } from './http-server.js';
+import { answerApi } from './api/api.js';
 import { Pipeline, type SharedMetrics } from './pipeline.js';
 import { procRootProblem } from './proc-root-check.js';
 import { Scheduler } from './scheduler.js';
@@ -129,7 +130,13 @@ export class Daemon {
     const config = this.config;
     await this.pipeline.registry.start();
     if (config.http.enabled && !this.http) {
-      const http = new HttpServer({ listen: config.http.listen, health: () => this.health(), metrics: () => this.shared.metrics.renderPrometheus(), log: this.log.child('http') });
+      const http = new HttpServer({
+        listen: config.http.listen,
+        health: () => this.health(),
+        metrics: () => this.shared.metrics.renderPrometheus(),
+        api: (path, search) => answerApi(path, search, this.apiSource()),
+        log: this.log.child('http'),
+      });
       try {
         await http.start();
         this.http = http;
@@ -171,6 +178,18 @@ export class Daemon {
       this.httpListen = undefined;
     }
     return this.pipeline.close(deadlineMs, waitForFailing);
+  }
+
+  /** What the REST API reads: the current pipeline's (a reload brings a new one). */
+  private apiSource(): Parameters<typeof answerApi>[2] {
+    const p = this.pipeline;
+    return {
+      containers: () => p.registry.containers(),
+      live: p.live,
+      book: p.processes?.book,
+      top: p.processes?.top ?? 0,
+      intervalS: this.scheduler.expectedIntervalMs() / 1000,
+    };
   }
 
   private health(): HealthSnapshot {

@@ -12,6 +12,8 @@ import { ReadErrors } from '../errors/read-errors.js';
 import { Sampler } from '../sampler/sampler.js';
 import { CarriedCounters, registerDaemonMetrics, type TickMetrics } from './daemon-metrics.js';
 import { EventRecorder } from './event-rows.js';
+import { LiveSamples } from './api/live-samples.js';
+import type { ProcessesCollector } from '../sampler/collectors/processes.js';
 import { MetricsRegistry, registerProcessMetrics } from './self-metrics.js';
 
 /** The daemon's registry, kept across reloads, and the counter values the replaced pipelines reached. */
@@ -33,6 +35,9 @@ export class Pipeline {
   /** Events have their own timestamps and come and go: their series cache is kept apart. */
   private readonly eventEncoder: LineEncoder;
   lastContainers = 0;
+  /** The last tick's rows of every container, for the REST API. */
+  readonly live = new LiveSamples();
+  private readonly liveIds = new Set<string>();
 
   constructor(
     readonly config: Config,
@@ -61,6 +66,11 @@ export class Pipeline {
     }, shared?.carry);
   }
 
+  /** The processes collector (collectors.processes), when enabled: its book feeds the REST API. */
+  get processes(): ProcessesCollector | undefined {
+    return this.sampler.collector('processes') as ProcessesCollector | undefined;
+  }
+
   /** Reads every container once; the samples are not sent (used to prime rate baselines). */
   gather(): Sample[] {
     const containers = this.registry.containers();
@@ -78,7 +88,13 @@ export class Pipeline {
     this.lastContainers = containers.length;
     const bodies: string[] = [];
     this.encoder.beginTick();
-    this.sampler.gatherEach(containers, (sample) => this.encoder.encodeSample(sample, bodies));
+    this.liveIds.clear();
+    this.sampler.gatherEach(containers, (sample) => {
+      this.encoder.encodeSample(sample, bodies);
+      this.live.record(sample, timeMs);
+      if (sample.container) this.liveIds.add(sample.container.id);
+    });
+    this.live.keepOnly(this.liveIds);
     if (this.config.self_metrics.enabled) {
       // Self-metrics describe the previous tick (this tick's gather time is not known yet).
       this.encoder.encodeSample({ container: null, rows: this.metrics.toRows() }, bodies);
