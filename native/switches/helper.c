@@ -7,6 +7,7 @@
 // Lifecycle on stdout: "ready\n" once attached, or "error <reason>\n" and exit status 2.
 // It exits when stdin reaches EOF (cgflux closed it or died), so it never outlives cgflux.
 // `cgflux-switches --check` loads, attaches and exits 0 (a probe for humans and tests).
+// `cgflux-switches --set-file-caps PATH`: see set_file_caps().
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -16,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <linux/capability.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -27,9 +31,10 @@
 
 static char last_libbpf_error[256];
 
+
 static int on_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	if (level == LIBBPF_WARN) {
+	if (level == LIBBPF_WARN && !strstr(fmt, "RLIMIT_MEMLOCK")) {
 		vsnprintf(last_libbpf_error, sizeof(last_libbpf_error), fmt, args);
 		last_libbpf_error[strcspn(last_libbpf_error, "\n")] = 0;
 	}
@@ -38,8 +43,13 @@ static int on_libbpf_print(enum libbpf_print_level level, const char *fmt, va_li
 
 static void fail(const char *what, int err)
 {
-	printf("error %s: %s%s%s\n", what, strerror(err < 0 ? -err : err),
-	       last_libbpf_error[0] ? " — libbpf: " : "", last_libbpf_error);
+	const char *detail = last_libbpf_error;
+	if (strncmp(detail, "libbpf: ", 8) == 0)
+		detail += 8;
+	err = err < 0 ? -err : err;
+	printf("error %s: %s%s%s%s%s\n", what, strerror(err),
+	       err == EPERM ? " (needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)" : "",
+	       detail[0] ? " (libbpf: " : "", detail, detail[0] ? ")" : "");
 	fflush(stdout);
 	exit(2);
 }
@@ -168,14 +178,45 @@ static void forget(struct switches_bpf *skel, const char *arg)
 	idset_del(&named, id);
 }
 
+// Installed with file capabilities in the permitted set only (setcap cap_bpf,cap_perfmon+p), so
+// exec never fails where the container lacks them; the helper makes them effective itself.
+static void raise_permitted_caps(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		return;
+	for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		data[i].effective = data[i].permitted;
+	syscall(SYS_capset, &hdr, data);
+}
+
+// `--set-file-caps PATH` (run as root by the image build): gives PATH CAP_BPF, CAP_PERFMON and
+// CAP_SYS_ADMIN in its permitted set, without libcap or setcap in the build stage. Only the
+// capabilities the container is granted (cap_add) take effect; none is given to cgflux itself.
+static int set_file_caps(const char *path)
+{
+	struct vfs_cap_data data = { .magic_etc = VFS_CAP_REVISION_2 };
+	data.data[0].permitted = 1u << CAP_SYS_ADMIN;
+	data.data[1].permitted = (1u << (CAP_PERFMON - 32)) | (1u << (CAP_BPF - 32));
+	if (setxattr(path, "security.capability", &data, XATTR_CAPS_SZ_2, 0) != 0) {
+		fprintf(stderr, "cgflux-switches: setting file capabilities on %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "--set-file-caps") == 0)
+		return set_file_caps(argv[2]);
 	int check = argc == 2 && strcmp(argv[1], "--check") == 0;
 	if (argc != 2) {
-		fprintf(stderr, "usage: cgflux-switches DIR | --check\n");
+		fprintf(stderr, "usage: cgflux-switches DIR | --check | --set-file-caps PATH\n");
 		return 64;
 	}
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	raise_permitted_caps();
 	signal(SIGPIPE, SIG_IGN);
 	libbpf_set_print(on_libbpf_print);
 	ncpus = libbpf_num_possible_cpus();
