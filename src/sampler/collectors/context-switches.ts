@@ -18,11 +18,18 @@
 // when it leaves (release()); above ProcFiles' cap they are opened and closed per read instead.
 // Not KeptFiles: thread exits are normal churn there would be counted as `vanished` read errors,
 // and KeptFiles cannot close one path.
+//
+// Exact counts: when the kernel counter runs (kernel-switches/, `method` setting), voluntary and
+// involuntary come from it — every switch of every task of the cgroup since it was attached,
+// tasks that ended between ticks included — and no per-thread file is read. Each row's `method`
+// tag says which count it is: `kernel` (exact) or `proc` (a lower bound).
 import { defineCollector, type Collector, type CollectorContext } from '../collector.js';
 import type { CgroupPaths } from '../../model.js';
 import { GONE, ProcFiles } from '../proc-files.js';
 import { parsePidList } from '../parsers/pid-list.js';
 import { parseTaskStatus } from '../parsers/proc-task-status.js';
+import { cgroupIdOf, type KernelSwitches, type MethodSetting } from '../kernel-switches/kernel-switches.js';
+import { sharedKernelSwitches, TickSnapshot } from '../kernel-switches/shared.js';
 
 export const CONTEXT_SWITCHES_MEASUREMENT = 'docker_container_context_switches';
 const NAME = 'context_switches';
@@ -42,7 +49,12 @@ interface ContainerThreads {
   voluntary: bigint;
   involuntary: bigint;
   tick: number;
+  /** The cgroup v2 id the kernel counts this container under (its unified directory's inode). */
+  cgroupId?: bigint;
 }
+
+const KERNEL_TAGS = Object.freeze({ method: 'kernel' });
+const PROC_TAGS = Object.freeze({ method: 'proc' });
 
 /** [directory, pid list file, thread list file]; v1 uses any mounted controller's directory. */
 function listFiles(cgroup: CgroupPaths): [string, string] | undefined {
@@ -58,12 +70,30 @@ function listFiles(cgroup: CgroupPaths): [string, string] | undefined {
 export interface ContextSwitchesOptions {
   /** Shared descriptor cache (tests pass their own to inspect it). */
   files?: ProcFiles;
+  /** The kernel counter; without one, every row is counted from /proc. */
+  kernel?: KernelSwitches;
 }
 
 export function createContextSwitchesCollector(options: ContextSwitchesOptions = {}): Collector<ContainerThreads> {
   const files = options.files ?? new ProcFiles();
   const pids: number[] = [];
   const tids: number[] = [];
+  const snapshot = options.kernel && new TickSnapshot(options.kernel);
+
+  /** This container's exact totals when the kernel counter runs and the cgroup is known to it. */
+  function exact(ctx: CollectorContext, state: ContainerThreads): { voluntary: bigint; involuntary: bigint } | undefined {
+    const all = snapshot?.get(ctx.monotonicNs);
+    const dir = ctx.cgroup.dirs.unified;
+    if (!all || !dir) return undefined;
+    state.cgroupId ??= cgroupIdOf(dir);
+    if (state.cgroupId === undefined) return undefined;
+    if (state.threads.size > 0) {
+      for (const tid of state.threads.keys()) files.close(tid); // counted from /proc until now
+      state.threads.clear();
+    }
+    // No entry: no task of the cgroup was switched out since the program was attached.
+    return all.get(state.cgroupId) ?? { voluntary: 0n, involuntary: 0n };
+  }
 
   function account(ctx: CollectorContext, state: ContainerThreads, tid: number): boolean {
     let seen = state.threads.get(tid);
@@ -114,6 +144,15 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
       const malformed = parsePidList(procsText, pids) + parsePidList(tidsText, tids);
       if (malformed > 0) ctx.errors.count(NAME, 'malformed', malformed);
 
+      const counts = exact(ctx, state);
+      if (counts) {
+        out.push({
+          measurement: CONTEXT_SWITCHES_MEASUREMENT,
+          tags: KERNEL_TAGS,
+          fields: { ...counts, threads: BigInt(tids.length), processes: BigInt(pids.length) },
+        });
+        return;
+      }
       state.tick++;
       let threads = 0;
       for (const tid of tids) if (account(ctx, state, tid)) threads++;
@@ -125,6 +164,7 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
       }
       out.push({
         measurement: CONTEXT_SWITCHES_MEASUREMENT,
+        tags: PROC_TAGS,
         fields: {
           voluntary: state.voluntary,
           involuntary: state.involuntary,
@@ -135,14 +175,21 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
     },
     release(state) {
       for (const tid of state.threads.keys()) files.close(tid);
+      if (state.cgroupId !== undefined) options.kernel?.forget(state.cgroupId);
     },
   };
 }
 
-/** `collectors.context_switches`: no option besides `enabled`. */
+export const METHOD_SETTINGS: readonly MethodSetting[] = ['auto', 'kernel', 'proc'];
+
+/**
+ * `collectors.context_switches.method`: `auto` counts with the kernel program when the helper
+ * loads (privilege: docs/deploy.md), else from /proc; `kernel` the same but a failure is logged
+ * as an error; `proc` never loads it.
+ */
 export const contextSwitchesCollector = defineCollector({
   name: NAME,
-  spec: {},
-  defaults: { enabled: true },
-  create: () => createContextSwitchesCollector(),
+  spec: { method: { leaf: { kind: 'enum', values: METHOD_SETTINGS } } },
+  defaults: { enabled: true, method: 'auto' },
+  create: (settings) => createContextSwitchesCollector({ kernel: sharedKernelSwitches(settings.method as MethodSetting) }),
 });
