@@ -17,10 +17,11 @@ import { describeReads, softLimitOf } from './synthetic/fd-budget.js';
 import { measureEncoding, type EncodeResult } from './stages/encode.js';
 import { sampleRows } from './stages/encode-samples.js';
 import { runE2eStage, type E2eResult } from './stages/e2e.js';
+import { runContextSwitchesStage, type ContextSwitchesResult } from './stages/context-switches.js';
 import { checkTargets, verdict } from './targets.js';
 import { num, table, targetsTable } from './report.js';
 
-const STAGES = ['real', 'synthetic', 'encode', 'e2e'] as const;
+const STAGES = ['real', 'synthetic', 'encode', 'e2e', 'context-switches'] as const;
 type Stage = (typeof STAGES)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
@@ -65,6 +66,8 @@ async function main(): Promise<number> {
     return measureEncoding(samples, c.host.hostname, c.tags, quick ? 3 : 7);
   });
   const e2e: E2eResult | undefined = await stage('e2e', errors, () => runE2eStage({ seconds: quick ? 2 : 5 }, log));
+  const contextSwitches: ContextSwitchesResult | undefined = await stage('context-switches', errors, () =>
+    runContextSwitchesStage(config, { containers: 20, ticks: quick ? 10 : 60 }, log));
   if (synthetic?.errors.length) errors.synthetic = synthetic.errors.join('; ');
 
   const layoutResult = (layout: 'v1' | 'v2') => synthetic?.layouts[layout];
@@ -112,6 +115,7 @@ async function main(): Promise<number> {
     synthetic_details: synthetic,
     encode,
     e2e,
+    context_switches: contextSwitches,
     targets: checks.map((c) => ({ ...c, verdict: verdict(c) })),
     errors,
   });
@@ -143,6 +147,10 @@ async function main(): Promise<number> {
   }
   if (encode) rows.push(['encode: cgflux / Point lines/s', `${num(encode.cgflux_lines_per_s, 0)} / ${num(encode.point_lines_per_s, 0)} (${num(encode.speedup, 1)}×)`]);
   if (e2e) rows.push(['end to end into VictoriaMetrics (spool on)', `${num(e2e.points_per_s, 0)} points/s`]);
+  if (contextSwitches) {
+    const c = contextSwitches;
+    rows.push([`context switches ×${c.containers} (${num(c.threads_per_container, 1)} threads): /proc / kernel per container-sample`, `${num(c.proc_us_per_container_sample)} / ${num(c.kernel_us_per_container_sample)} µs${c.method === 'kernel' ? ` (helper ${num(c.kernel_helper_us_per_container_sample)} µs; BPF ${num(c.kernel_ns_per_switch ?? NaN, 0)} ns per switch)` : ` (kernel method unavailable: ${c.reason})`}`]);
+  }
   process.stdout.write(`\n${table(['measure (medians)', 'value'], rows)}\n\n${targetsTable(checks)}\n\n`);
   for (const [name, message] of Object.entries(errors)) process.stdout.write(`stage ${name} FAILED: ${message.split('\n')[0]}\n`);
   process.stdout.write(`results: ${out} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
