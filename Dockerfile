@@ -58,7 +58,8 @@ EXPOSE 9273
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9273/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # No init process inside the image: cgflux handles SIGTERM/SIGINT itself (flushes the spool, then
-# exits) and starts no child processes, so it is safe as PID 1. `docker run --init` / compose
+# exits) and starts no child processes but the optional context-switch helper, which it reaps
+# and which exits with it, so it is safe as PID 1. `docker run --init` / compose
 # `init: true` adds Docker's tini anyway, for zombie reaping and default signal behaviour.
 ENTRYPOINT ["node", "/app/dist/src/cli.js"]
 CMD ["run", "--config", "/etc/cgflux/cgflux.yaml"]

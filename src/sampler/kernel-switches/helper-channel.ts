@@ -10,6 +10,15 @@ import { isComplete } from './protocol.js';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
+/** A private directory for the FIFOs: the temp dir, or /dev/shm where the root is read-only without a /tmp. */
+function fifoDir(): string {
+  try {
+    return mkdtempSync(join(tmpdir(), 'cgflux-switches-'));
+  } catch {
+    return mkdtempSync('/dev/shm/cgflux-switches-');
+  }
+}
+
 export interface ChannelOptions {
   binary: string;
   /** How long the helper may take to load and attach its program. */
@@ -38,7 +47,12 @@ export class HelperChannel {
     if (!existsSync(binary)) {
       return Promise.reject(new Error(`no helper binary at ${binary} (build it with scripts/build-native.sh)`));
     }
-    const dir = mkdtempSync(join(tmpdir(), 'cgflux-switches-'));
+    let dir: string;
+    try {
+      dir = fifoDir();
+    } catch (err) {
+      return Promise.reject(new Error(`no writable directory for the helper's FIFOs: ${(err as Error).message}`));
+    }
     return new Promise((resolve, reject) => {
       let settled = false;
       let stdout = '';
