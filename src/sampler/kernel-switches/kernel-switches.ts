@@ -3,7 +3,7 @@
 // two ticks included. One read per tick serves every container. When the helper is absent, not
 // permitted or stops answering, `method` is `proc` and callers use the /proc lower bound; that is
 // logged once, with the reason.
-import { statSync } from 'node:fs';
+import { statSync, statfsSync } from 'node:fs';
 import { logger, type Logger } from '../../log.js';
 import { HelperChannel } from './helper-channel.js';
 import { helperPath } from './locate.js';
@@ -142,9 +142,15 @@ export class KernelSwitches {
   }
 }
 
-/** The cgroup v2 id of a cgroup directory: its inode number. Undefined when it is gone. */
+const CGROUP2_SUPER_MAGIC = 0x63677270;
+
+/**
+ * The cgroup v2 id of a cgroup directory: its inode number. Undefined when it is gone or not on a
+ * cgroup2 file system (a copied tree's inode is no cgroup's id).
+ */
 export function cgroupIdOf(dir: string): bigint | undefined {
   try {
+    if (statfsSync(dir).type !== CGROUP2_SUPER_MAGIC) return undefined;
     return statSync(dir, { bigint: true }).ino;
   } catch {
     return undefined;

@@ -20,8 +20,12 @@ test('every section has `enabled` and exactly the keys of its defaults, in row o
   for (const [name, field] of Object.entries(spec)) {
     assert.ok(isSection(field), name);
     assert.deepEqual(Object.keys(field.section), Object.keys(defaults[name as keyof typeof defaults]), name);
-    for (const leaf of Object.values(field.section)) assert.ok(isLeaf(leaf) && leaf.leaf.kind === 'bool', name);
+    for (const [key, leaf] of Object.entries(field.section)) {
+      const kind = isLeaf(leaf) ? leaf.leaf.kind : undefined;
+      assert.ok(kind === 'bool' || (name === 'context_switches' && key === 'method' && kind === 'enum'), `${name}.${key}`);
+    }
   }
+  assert.deepEqual(defaults.context_switches, { enabled: true, method: 'auto' });
   assert.deepEqual(defaults.cpu, { enabled: true, per_cpu: false });
   assert.deepEqual(defaults.network, { enabled: true, include_loopback: false });
 });

@@ -3,7 +3,7 @@
 // by kernel-switches.integration.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KernelSwitches, cgroupIdOf } from '../../../src/sampler/kernel-switches/kernel-switches.js';
@@ -118,13 +118,14 @@ test('a helper that stops answering or dies: back to /proc with one warning, no 
   }
 });
 
-test('cgroupIdOf is the directory inode number, undefined when gone', () => {
+test('cgroupIdOf: the inode number of a cgroup2 directory; undefined for any other directory or a gone one', { skip: !existsSync('/sys/fs/cgroup/unified/cgroup.procs') && !existsSync('/sys/fs/cgroup/cgroup.procs') }, () => {
+  const root = existsSync('/sys/fs/cgroup/unified/cgroup.procs') ? '/sys/fs/cgroup/unified' : '/sys/fs/cgroup';
+  assert.equal(cgroupIdOf(root), statSync(root, { bigint: true }).ino);
   const dir = mkdtempSync(join(tmpdir(), 'cgflux-cgid-'));
   try {
-    assert.equal(typeof cgroupIdOf(dir), 'bigint');
-    assert.ok((cgroupIdOf(dir) ?? 0n) > 0n);
+    assert.equal(cgroupIdOf(dir), undefined, 'a plain directory is no cgroup');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  assert.equal(cgroupIdOf(dir), undefined);
+  assert.equal(cgroupIdOf(join(root, 'cgflux-no-such-cgroup')), undefined);
 });
