@@ -7,8 +7,29 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { KernelSwitches } from '../../src/sampler/kernel-switches/kernel-switches.js';
+import { helperPath } from '../../src/sampler/kernel-switches/locate.js';
 
 const HINT = 'run scripts/test-env.sh (installs bpftrace, mounts tracefs, builds the helper)';
+
+/** The three containers of issue 12: busybox sh scripts. */
+export const WORKLOADS = {
+  'fork-heavy shell loop running ls': 'while true; do ls / >/dev/null; done',
+  'sleep 0.01 loop': 'while true; do sleep 0.01; done',
+  'long-lived CPU burner': 'while :; do :; done',
+};
+
+/** Seconds each workload is compared over (CGFLUX_SWITCH_TEST_SECONDS shortens it). */
+export const SECONDS = Number(process.env.CGFLUX_SWITCH_TEST_SECONDS ?? 5);
+
+/** Fails unless the reference and the real helper can run; returns a started kernel counter. */
+export async function startKernelCounter(): Promise<KernelSwitches> {
+  requireBpftrace();
+  if (!existsSync(helperPath())) throw new Error(`no helper at ${helperPath()}: ${HINT}`);
+  const kernel = new KernelSwitches({ setting: 'kernel' });
+  if ((await kernel.start()) !== 'kernel') throw new Error(`the kernel counter did not start: ${kernel.reason}`);
+  return kernel;
+}
 
 export function requireBpftrace(): void {
   if (process.getuid?.() !== 0) throw new Error('the kernel-count tests need root (BPF)');

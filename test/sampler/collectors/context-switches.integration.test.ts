@@ -3,32 +3,20 @@
 // coverage is printed (docs/metrics.md quotes it). Ticks are one second apart, as `--interval 1s`.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createContextSwitchesCollector } from '../../../src/sampler/collectors/context-switches.js';
-import { KernelSwitches } from '../../../src/sampler/kernel-switches/kernel-switches.js';
-import { helperPath } from '../../../src/sampler/kernel-switches/locate.js';
-import { cgroupIdOf } from '../../../src/sampler/kernel-switches/kernel-switches.js';
+import { cgroupIdOf, type KernelSwitches } from '../../../src/sampler/kernel-switches/kernel-switches.js';
 import type { CgroupPaths, Row } from '../../../src/model.js';
 import { containerPid, removeContainer, removeTestContainers, startContainer, uniqueName } from '../../support/docker.js';
-import { countCgroup, requireBpftrace, unifiedDirOf } from '../../support/kernel-reference.js';
+import { SECONDS as TICKS, WORKLOADS, countCgroup, startKernelCounter, unifiedDirOf } from '../../support/kernel-reference.js';
 import { requireDocker } from '../../support/services.js';
 import { container, harness } from './fixture-context.js';
-
-const WORKLOADS = {
-  'fork-heavy shell loop running ls': 'while true; do ls / >/dev/null; done',
-  'sleep 0.01 loop': 'while true; do sleep 0.01; done',
-  'long-lived CPU burner': 'while :; do :; done',
-};
-const TICKS = Number(process.env.CGFLUX_SWITCH_TEST_SECONDS ?? 5);
 
 let kernel: KernelSwitches;
 
 before(async () => {
   await requireDocker();
-  requireBpftrace();
-  if (!existsSync(helperPath())) throw new Error(`no helper at ${helperPath()}: run scripts/build-native.sh`);
-  kernel = new KernelSwitches({ setting: 'kernel' });
-  assert.equal(await kernel.start(), 'kernel', kernel.reason);
+  kernel = await startKernelCounter();
 });
 
 after(async () => {

@@ -3,29 +3,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KernelSwitches, cgroupIdOf } from '../../../src/sampler/kernel-switches/kernel-switches.js';
-import { helperPath } from '../../../src/sampler/kernel-switches/locate.js';
-import { existsSync } from 'node:fs';
-import { containerPid, docker, removeContainer, removeTestContainers, startContainer, uniqueName } from '../../support/docker.js';
-import { countCgroup, countEveryCgroup, requireBpftrace, unifiedDirOf } from '../../support/kernel-reference.js';
-import { requireDocker } from '../../support/services.js';
-import { TEST_IMAGE, TEST_LABEL } from '../../support/services.js';
-import { TEST_RUN } from '../../support/docker.js';
-
-const WORKLOADS = {
-  'fork-heavy shell loop running ls': 'while true; do ls / >/dev/null; done',
-  'sleep 0.01 loop': 'while true; do sleep 0.01; done',
-  'long-lived CPU burner': 'while :; do :; done',
-};
-const SECONDS = Number(process.env.CGFLUX_SWITCH_TEST_SECONDS ?? 5);
+import { TEST_RUN, containerPid, docker, removeContainer, removeTestContainers, startContainer, uniqueName } from '../../support/docker.js';
+import { SECONDS, WORKLOADS, countCgroup, countEveryCgroup, startKernelCounter, unifiedDirOf } from '../../support/kernel-reference.js';
+import { TEST_IMAGE, TEST_LABEL, requireDocker } from '../../support/services.js';
 
 let kernel: KernelSwitches;
 
 before(async () => {
   await requireDocker();
-  requireBpftrace();
-  if (!existsSync(helperPath())) throw new Error(`no helper at ${helperPath()}: run scripts/build-native.sh`);
-  kernel = new KernelSwitches({ setting: 'kernel' });
-  assert.equal(await kernel.start(), 'kernel', kernel.reason);
+  kernel = await startKernelCounter();
 });
 
 after(async () => {
