@@ -3,7 +3,8 @@
 // one cgflux's program uses — counting events whose switched-out task is in a cgroup. In that
 // event's prev_state a preempted task reports TASK_REPORT_MAX (0x100) and a task switched out
 // while runnable reports 0: both are involuntary, any other state is voluntary.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
@@ -133,4 +134,34 @@ function start(program: string, parse: (line: string) => ReferenceCount): Promis
       if (!attached) reject(new Error(`bpftrace exited (${code}) before attaching`));
     });
   });
+}
+
+/**
+ * Lets a paused container run for `seconds` under the reference: `read('start')` is called while
+ * it is still paused, `read('tick')` after each one-second report, `read('end')` once it is paused
+ * again and the reference reported after that. Both ends are taken while nothing in the cgroup
+ * can switch, so the comparison does not depend on how late either side reads. Returns the
+ * reference's count over the run.
+ */
+export async function compareOverRun(containerId: string, cgroupId: bigint, seconds: number, read: (when: 'start' | 'tick' | 'end') => void): Promise<ReferenceCount> {
+  const docker = (...args: string[]) => promisify(execFile)('docker', args);
+  await docker('pause', containerId);
+  const reference = await countCgroup(cgroupId);
+  try {
+    const first = await reference.next();
+    read('start');
+    await docker('unpause', containerId);
+    for (let s = 0; s < seconds; s++) {
+      await reference.next();
+      read('tick');
+    }
+    await docker('pause', containerId);
+    await reference.next(); // may have been taken before the freeze completed
+    const last = await reference.next();
+    read('end');
+    return { voluntary: last.voluntary - first.voluntary, involuntary: last.involuntary - first.involuntary };
+  } finally {
+    reference.stop();
+    await docker('unpause', containerId).catch(() => undefined);
+  }
 }

@@ -29,6 +29,7 @@ import { GONE, ProcFiles } from '../proc-files.js';
 import { parsePidList } from '../parsers/pid-list.js';
 import { parseTaskStatus } from '../parsers/proc-task-status.js';
 import { cgroupIdOf, type KernelSwitches, type MethodSetting } from '../kernel-switches/kernel-switches.js';
+import type { SwitchCounts } from '../kernel-switches/protocol.js';
 import { sharedKernelSwitches, TickSnapshot } from '../kernel-switches/shared.js';
 
 export const CONTEXT_SWITCHES_MEASUREMENT = 'docker_container_context_switches';
@@ -49,11 +50,12 @@ interface ContainerThreads {
   voluntary: bigint;
   involuntary: bigint;
   tick: number;
-  /** The cgroup v2 id the kernel counts this container under (its unified directory's inode). */
-  cgroupId?: bigint;
+  /** The cgroup v2 id the kernel counts this container under (its unified directory's inode); null: not a cgroup2 directory. */
+  cgroupId?: bigint | null;
 }
 
 const KERNEL_TAGS = Object.freeze({ method: 'kernel' });
+const PENDING = Symbol('pending');
 const PROC_TAGS = Object.freeze({ method: 'proc' });
 
 /** [directory, pid list file, thread list file]; v1 uses any mounted controller's directory. */
@@ -80,13 +82,24 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
   const tids: number[] = [];
   const snapshot = options.kernel && new TickSnapshot(options.kernel);
 
-  /** This container's exact totals when the kernel counter runs and the cgroup is known to it. */
-  function exact(ctx: CollectorContext, state: ContainerThreads): { voluntary: bigint; involuntary: bigint } | undefined {
-    const all = snapshot?.get(ctx.monotonicNs);
+  /**
+   * This container's exact totals when the kernel counter runs and knows the cgroup; PENDING while
+   * the helper is still loading (the row is left out rather than counted another way for a tick).
+   * The helper is started at the first container with a real cgroup2 directory, so a cgflux that
+   * never ticks (or reads a copied tree) never loads it.
+   */
+  function exact(ctx: CollectorContext, state: ContainerThreads): SwitchCounts | typeof PENDING | undefined {
+    const kernel = options.kernel;
     const dir = ctx.cgroup.dirs.unified;
-    if (!all || !dir) return undefined;
-    state.cgroupId ??= cgroupIdOf(dir);
-    if (state.cgroupId === undefined) return undefined;
+    if (!kernel || !snapshot || !dir) return undefined;
+    if (state.cgroupId === undefined) state.cgroupId = cgroupIdOf(dir) ?? null;
+    if (state.cgroupId === null) return undefined;
+    if (!kernel.settled) {
+      void kernel.start();
+      if (!kernel.settled) return PENDING;
+    }
+    const all = snapshot.get(ctx.monotonicNs);
+    if (!all) return undefined;
     if (state.threads.size > 0) {
       for (const tid of state.threads.keys()) files.close(tid); // counted from /proc until now
       state.threads.clear();
@@ -145,6 +158,7 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
       if (malformed > 0) ctx.errors.count(NAME, 'malformed', malformed);
 
       const counts = exact(ctx, state);
+      if (counts === PENDING) return;
       if (counts) {
         out.push({
           measurement: CONTEXT_SWITCHES_MEASUREMENT,
@@ -175,7 +189,7 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
     },
     release(state) {
       for (const tid of state.threads.keys()) files.close(tid);
-      if (state.cgroupId !== undefined) options.kernel?.forget(state.cgroupId);
+      if (typeof state.cgroupId === 'bigint') options.kernel?.forget(state.cgroupId);
     },
   };
 }

@@ -3,7 +3,7 @@
 // two ticks included. One read per tick serves every container. When the helper is absent, not
 // permitted or stops answering, `method` is `proc` and callers use the /proc lower bound; that is
 // logged once, with the reason.
-import { statSync, statfsSync } from 'node:fs';
+import { existsSync, statSync, statfsSync } from 'node:fs';
 import { logger, type Logger } from '../../log.js';
 import { HelperChannel } from './helper-channel.js';
 import { helperPath } from './locate.js';
@@ -27,6 +27,7 @@ export class KernelSwitches {
   private methodNow: SwitchMethod = 'proc';
   private why = 'not started';
   private started?: Promise<SwitchMethod>;
+  private decided = false;
   private snapshot?: Map<bigint, SwitchCounts>;
   /** Container id (from the cgroup directory name) → cgroup id, for cgroups already removed. */
   private readonly byContainer = new Map<string, bigint>();
@@ -50,6 +51,11 @@ export class KernelSwitches {
     return this.channel?.pid;
   }
 
+  /** True once start() has decided the method (synchronously when there is nothing to load). */
+  get settled(): boolean {
+    return this.decided;
+  }
+
   /** Loads the program (once); resolves with the method in use and logs it with its reason. */
   start(): Promise<SwitchMethod> {
     this.started ??= this.open();
@@ -57,24 +63,34 @@ export class KernelSwitches {
   }
 
   private async open(): Promise<SwitchMethod> {
-    if (this.options.setting === 'proc') {
-      this.why = 'collectors.context_switches.method is proc';
-      this.log.info('context switches counted from /proc/<tid>/status (a lower bound: tasks that end between ticks are missed)', { reason: this.why });
-      return this.methodNow;
-    }
+    // Runs synchronously up to the first await: `proc` and a missing binary settle at once.
     const binary = this.options.binary ?? helperPath();
-    try {
-      this.channel = await HelperChannel.open({ binary, replyTimeoutMs: this.options.replyTimeoutMs });
-      this.methodNow = 'kernel';
-      this.why = 'BPF program attached to sched_switch';
-      this.log.info('context switches counted by the kernel (exact: every switch of every task of the cgroup)', { reason: this.why, helper: binary });
-    } catch (err) {
-      this.why = (err as Error).message;
-      const msg = 'context switches counted from /proc/<tid>/status (a lower bound: tasks that end between ticks are missed)';
-      if (this.options.setting === 'kernel') this.log.error(`collectors.context_switches.method is kernel, but the kernel counter is unavailable; ${msg}`, { reason: this.why });
-      else this.log.info(msg, { reason: this.why });
+    if (this.options.setting === 'proc') {
+      this.settle('proc', 'collectors.context_switches.method is proc');
+    } else if (!existsSync(binary)) {
+      this.settle('proc', `no helper binary at ${binary} (build it with scripts/build-native.sh)`);
+    } else {
+      try {
+        this.channel = await HelperChannel.open({ binary, replyTimeoutMs: this.options.replyTimeoutMs });
+        this.settle('kernel', 'BPF program attached to sched_switch', binary);
+      } catch (err) {
+        this.settle('proc', (err as Error).message);
+      }
     }
     return this.methodNow;
+  }
+
+  private settle(method: SwitchMethod, why: string, binary?: string): void {
+    this.methodNow = method;
+    this.why = why;
+    this.decided = true;
+    if (method === 'kernel') {
+      this.log.info('context switches counted by the kernel (exact: every switch of every task of the cgroup)', { reason: why, helper: binary });
+      return;
+    }
+    const msg = 'context switches counted from /proc/<tid>/status (a lower bound: tasks that end between ticks are missed)';
+    if (this.options.setting === 'kernel') this.log.error(`collectors.context_switches.method is kernel, but the kernel counter is unavailable; ${msg}`, { reason: why });
+    else this.log.info(msg, { reason: why });
   }
 
   /**

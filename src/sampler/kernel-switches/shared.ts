@@ -6,12 +6,11 @@ import type { SwitchCounts } from './protocol.js';
 
 let shared: { setting: MethodSetting; kernel: KernelSwitches } | undefined;
 
-/** The process's counter for `setting`, started (asynchronously) on first use. */
+/** The process's counter for `setting`; the collector starts it at its first real cgroup. */
 export function sharedKernelSwitches(setting: MethodSetting): KernelSwitches {
   if (shared?.setting !== setting) {
     shared?.kernel.close();
     shared = { setting, kernel: new KernelSwitches({ setting }) };
-    void shared.kernel.start();
   }
   return shared.kernel;
 }

@@ -8,7 +8,7 @@ import { createContextSwitchesCollector } from '../../../src/sampler/collectors/
 import { cgroupIdOf, type KernelSwitches } from '../../../src/sampler/kernel-switches/kernel-switches.js';
 import type { CgroupPaths, Row } from '../../../src/model.js';
 import { containerPid, removeContainer, removeTestContainers, startContainer, uniqueName } from '../../support/docker.js';
-import { SECONDS as TICKS, WORKLOADS, countCgroup, startKernelCounter, unifiedDirOf } from '../../support/kernel-reference.js';
+import { SECONDS as TICKS, WORKLOADS, compareOverRun, startKernelCounter, unifiedDirOf } from '../../support/kernel-reference.js';
 import { requireDocker } from '../../support/services.js';
 import { container, harness } from './fixture-context.js';
 
@@ -49,28 +49,25 @@ for (const [name, script] of Object.entries(WORKLOADS)) {
       const lower = harness({ container: info, cgroup, procRoot: '/proc', sysRoot: '/sys' });
       const kernelCollector = createContextSwitchesCollector({ kernel });
       const procCollector = createContextSwitchesCollector();
-      const reference = await countCgroup(cgroupIdOf(cgroup.dirs.unified!)!);
+      let k0 = 0n;
+      let p0 = 0n;
+      let k1 = 0n;
+      let p1 = 0n;
       try {
-        const ref0 = await reference.next();
-        const k0 = total(exact.collect(kernelCollector), 'kernel');
-        const p0 = total(lower.collect(procCollector), 'proc');
-        let ref1 = ref0;
-        let k1 = k0;
-        let p1 = p0;
-        for (let t = 0; t < TICKS; t++) {
-          ref1 = await reference.next();
-          k1 = total(exact.collect(kernelCollector), 'kernel');
-          p1 = total(lower.collect(procCollector), 'proc');
-        }
-        const ref = ref1.voluntary + ref1.involuntary - (ref0.voluntary + ref0.involuntary);
-        const kernelRatio = Number(k1 - k0) / Number(ref);
-        const procRatio = Number(p1 - p0) / Number(ref);
-        console.log(`# ${name}: kernel's count ${Number(ref) / TICKS}/s; method=kernel ${kernelRatio.toFixed(3)}, method=proc ${procRatio.toFixed(3)}`);
-        assert.ok(ref > 50n, 'the workload switches');
+        const ref = await compareOverRun(id, cgroupIdOf(cgroup.dirs.unified!)!, TICKS, (when) => {
+          const k = total(exact.collect(kernelCollector), 'kernel');
+          const p = total(lower.collect(procCollector), 'proc');
+          if (when === 'start') [k0, p0] = [k, p];
+          [k1, p1] = [k, p];
+        });
+        const refTotal = ref.voluntary + ref.involuntary;
+        const kernelRatio = Number(k1 - k0) / Number(refTotal);
+        const procRatio = Number(p1 - p0) / Number(refTotal);
+        console.log(`# ${name}: kernel's count ${Number(refTotal) / TICKS}/s; method=kernel ${kernelRatio.toFixed(3)}, method=proc ${procRatio.toFixed(3)}`);
+        assert.ok(refTotal > 50n, 'the workload switches');
         assert.ok(kernelRatio >= 0.9 && kernelRatio <= 1.1, `kernel ratio ${kernelRatio}`);
         assert.ok(procRatio <= 1.1, `the /proc method is a lower bound (${procRatio})`);
       } finally {
-        reference.stop();
         exact.leave(kernelCollector);
         lower.leave(procCollector);
       }

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KernelSwitches, cgroupIdOf } from '../../../src/sampler/kernel-switches/kernel-switches.js';
 import { TEST_RUN, containerPid, docker, removeContainer, removeTestContainers, startContainer, uniqueName } from '../../support/docker.js';
-import { SECONDS, WORKLOADS, countCgroup, countEveryCgroup, startKernelCounter, unifiedDirOf } from '../../support/kernel-reference.js';
+import { SECONDS, WORKLOADS, compareOverRun, countEveryCgroup, startKernelCounter, unifiedDirOf } from '../../support/kernel-reference.js';
 import { TEST_IMAGE, TEST_LABEL, requireDocker } from '../../support/services.js';
 
 let kernel: KernelSwitches;
@@ -29,28 +29,23 @@ for (const [name, script] of Object.entries(WORKLOADS)) {
     try {
       const cgroupId = cgroupIdOf(unifiedDirOf(await containerPid(id)));
       assert.ok(cgroupId);
-      const reference = await countCgroup(cgroupId);
-      try {
-        const first = await reference.next();
-        const ours0 = kernel.readAll()?.get(cgroupId) ?? { voluntary: 0n, involuntary: 0n };
-        let last = first;
-        for (let s = 0; s < SECONDS; s++) last = await reference.next();
-        const ours1 = kernel.readAll()?.get(cgroupId);
-        assert.ok(ours1, 'the kernel counter has the container');
-        const ref = { voluntary: last.voluntary - first.voluntary, involuntary: last.involuntary - first.involuntary };
-        const got = { voluntary: ours1.voluntary - ours0.voluntary, involuntary: ours1.involuntary - ours0.involuntary };
-        const total = ratio(got.voluntary + got.involuntary, ref.voluntary + ref.involuntary);
-        console.log(`# ${name}: kernel ${JSON.stringify(ref, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))} cgflux ${JSON.stringify(got, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))} over ${SECONDS} s, ratio ${total.toFixed(3)}`);
-        assert.ok(ref.voluntary + ref.involuntary > 50n, 'the workload switches');
-        assert.ok(total >= 0.9 && total <= 1.1, `total ratio ${total}`);
-        // Each kind within 10 % of the kernel's, or within 2 % of the total when it is rare.
-        const slack = (ref.voluntary + ref.involuntary) / 50n;
-        for (const kind of ['voluntary', 'involuntary'] as const) {
-          const diff = got[kind] > ref[kind] ? got[kind] - ref[kind] : ref[kind] - got[kind];
-          assert.ok(diff * 10n <= ref[kind] || diff <= slack, `${kind}: ${got[kind]} vs ${ref[kind]}`);
-        }
-      } finally {
-        reference.stop();
+      const zero = { voluntary: 0n, involuntary: 0n };
+      let ours0 = zero;
+      let ours1 = zero;
+      const ref = await compareOverRun(id, cgroupId, SECONDS, (when) => {
+        if (when === 'start') ours0 = kernel.readAll()?.get(cgroupId) ?? zero;
+        if (when === 'end') ours1 = kernel.readAll()?.get(cgroupId) ?? zero;
+      });
+      const got = { voluntary: ours1.voluntary - ours0.voluntary, involuntary: ours1.involuntary - ours0.involuntary };
+      const total = ratio(got.voluntary + got.involuntary, ref.voluntary + ref.involuntary);
+      console.log(`# ${name}: kernel ${JSON.stringify(ref, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))} cgflux ${JSON.stringify(got, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))} over ${SECONDS} s, ratio ${total.toFixed(3)}`);
+      assert.ok(ref.voluntary + ref.involuntary > 50n, 'the workload switches');
+      assert.ok(total >= 0.9 && total <= 1.1, `total ratio ${total}`);
+      // Each kind within 10 % of the kernel's, or within 2 % of the total when it is rare.
+      const slack = (ref.voluntary + ref.involuntary) / 50n;
+      for (const kind of ['voluntary', 'involuntary'] as const) {
+        const diff = got[kind] > ref[kind] ? got[kind] - ref[kind] : ref[kind] - got[kind];
+        assert.ok(diff * 10n <= ref[kind] || diff <= slack, `${kind}: ${got[kind]} vs ${ref[kind]}`);
       }
     } finally {
       await removeContainer(id);
