@@ -16,7 +16,6 @@ import { cpuMicros, median, yieldToLoop } from '../lib/stats.js';
 import { BENCH_IMAGE, BENCH_LABEL, inspectContainers, removeBenchContainers } from '../real/containers.js';
 
 const run = promisify(execFile);
-const TICKS_PER_SECOND = 100; // /proc/<pid>/stat utime/stime unit (USER_HZ)
 
 export interface ContextSwitchesResult {
   containers: number;
@@ -32,11 +31,10 @@ export interface ContextSwitchesResult {
   reason: string;
 }
 
+/** CPU time of the helper, µs: /proc/<pid>/schedstat's first field is its time on a CPU in ns. */
 function helperCpuMicros(pid: number | undefined): number {
   if (!pid) return 0;
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND;
+  return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1000;
 }
 
 /** run_time_ns and run_cnt of the helper's BPF program (zero unless kernel.bpf_stats_enabled). */
@@ -103,8 +101,7 @@ export async function runContextSwitchesStage(config: Config, opts: { containers
     const bpf1 = programStats(kernel.helperPid);
     let threads = 0;
     for (const c of containers) threads += readFileSync(`${c.cgroup!.dirs.unified}/cgroup.threads`, 'utf8').trim().split('\n').length;
-    // Helper CPU is read in USER_HZ steps: its mean over the ticks, not the median of mostly zeros.
-    const helperMean = helperUs.reduce((a, b) => a + b, 0) / Math.max(helperUs.length, 1);
+    const helperMean = median(helperUs);
     return {
       containers: containers.length,
       threads_per_container: threads / Math.max(containers.length, 1),
