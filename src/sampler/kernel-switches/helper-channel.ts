@@ -84,6 +84,8 @@ export class HelperChannel {
         try {
           const replyFd = openSync(join(dir, 'reply'), constants.O_RDONLY | constants.O_NONBLOCK);
           const cmdFd = openSync(join(dir, 'cmd'), constants.O_WRONLY | constants.O_NONBLOCK);
+          // Both ends are open on both sides: the names are no longer needed, nothing is left behind.
+          rmSync(dir, { recursive: true, force: true });
           child.removeAllListeners('exit');
           for (const s of [child.stdin, child.stdout, child.stderr]) (s as unknown as { unref?(): void })?.unref?.();
           child.unref();
