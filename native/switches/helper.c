@@ -241,16 +241,19 @@ int main(int argc, char **argv)
 		fail("creating the command FIFO", errno);
 	if (mkfifo(reply_path, 0600) < 0 && errno != EEXIST)
 		fail("creating the reply FIFO", errno);
-	// O_RDWR: the open does not wait for a writer, and EOF never comes from cgflux closing it.
+	// O_RDWR, both: neither open waits for the other side, and both are open before "ready", so
+	// cgflux may remove the names as soon as it has opened its ends.
 	int cmd = open(cmd_path, O_RDWR | O_CLOEXEC);
 	if (cmd < 0)
 		fail("opening the command FIFO", errno);
-	printf("ready\n");
-	fflush(stdout);
 	struct out *o = calloc(1, sizeof(*o));
-	o->fd = open(reply_path, O_WRONLY | O_CLOEXEC); // waits for cgflux to open it for reading
+	if (!o)
+		fail("allocating the reply buffer", ENOMEM);
+	o->fd = open(reply_path, O_RDWR | O_CLOEXEC);
 	if (o->fd < 0)
 		fail("opening the reply FIFO", errno);
+	printf("ready\n");
+	fflush(stdout);
 
 	char line[256];
 	size_t have = 0;

@@ -22,7 +22,7 @@ function recorder(): { log: Logger; lines: string[] } {
 }
 
 const ID = 'ab'.repeat(32);
-const SETUP = 'mkfifo "$1/cmd" "$1/reply"; exec 3<>"$1/cmd"; echo ready; exec 4>"$1/reply"';
+const SETUP = 'mkfifo "$1/cmd" "$1/reply"; exec 3<>"$1/cmd" 4<>"$1/reply"; echo ready';
 
 function fakeHelper(body: string): { path: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'cgflux-fake-helper-'));
