@@ -55,7 +55,6 @@ interface ContainerThreads {
 }
 
 const KERNEL_TAGS = Object.freeze({ method: 'kernel' });
-const PENDING = Symbol('pending');
 const PROC_TAGS = Object.freeze({ method: 'proc' });
 
 /** [directory, pid list file, thread list file]; v1 uses any mounted controller's directory. */
@@ -83,12 +82,11 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
   const snapshot = options.kernel && new TickSnapshot(options.kernel);
 
   /**
-   * This container's exact totals when the kernel counter runs and knows the cgroup; PENDING while
-   * the helper is still loading (the row is left out rather than counted another way for a tick).
-   * The helper is started at the first container with a real cgroup2 directory, so a cgflux that
-   * never ticks (or reads a copied tree) never loads it.
+   * This container's exact totals when the kernel counter runs and knows the cgroup. The helper is
+   * started at the first container with a real cgroup2 directory, so a cgflux that never ticks (or
+   * reads a copied tree) never loads it; while it loads, rows are counted from /proc (and say so).
    */
-  function exact(ctx: CollectorContext, state: ContainerThreads): SwitchCounts | typeof PENDING | undefined {
+  function exact(ctx: CollectorContext, state: ContainerThreads): SwitchCounts | undefined {
     const kernel = options.kernel;
     const dir = ctx.cgroup.dirs.unified;
     if (!kernel || !snapshot || !dir) return undefined;
@@ -96,7 +94,7 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
     if (state.cgroupId === null) return undefined;
     if (!kernel.settled) {
       void kernel.start();
-      if (!kernel.settled) return PENDING;
+      if (!kernel.settled) return undefined;
     }
     const all = snapshot.get(ctx.monotonicNs);
     if (!all) return undefined;
@@ -158,7 +156,6 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
       if (malformed > 0) ctx.errors.count(NAME, 'malformed', malformed);
 
       const counts = exact(ctx, state);
-      if (counts === PENDING) return;
       if (counts) {
         out.push({
           measurement: CONTEXT_SWITCHES_MEASUREMENT,
