@@ -3,34 +3,11 @@
 // by kernel-switches.integration.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KernelSwitches, cgroupIdOf } from '../../../src/sampler/kernel-switches/kernel-switches.js';
-import type { Logger } from '../../../src/log.js';
-
-function recorder(): { log: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const log: Logger = {
-    debug: (m) => lines.push(`debug ${m}`),
-    info: (m) => lines.push(`info ${m}`),
-    warn: (m) => lines.push(`warn ${m}`),
-    error: (m) => lines.push(`error ${m}`),
-    child: () => log,
-  };
-  return { log, lines };
-}
-
-const ID = 'ab'.repeat(32);
-const SETUP = 'mkfifo "$1/cmd" "$1/reply"; exec 3<>"$1/cmd" 4<>"$1/reply"; echo ready';
-
-function fakeHelper(body: string): { path: string; cleanup(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'cgflux-fake-helper-'));
-  const path = join(dir, 'helper');
-  writeFileSync(path, `#!/bin/sh\n${body}\n`);
-  chmodSync(path, 0o755);
-  return { path, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
+import { ID, SETUP, fakeHelper, recorder } from '../../support/fake-switches-helper.js';
 
 test('no helper binary: /proc, with the reason, logged once', async () => {
   const { log, lines } = recorder();
