@@ -12,13 +12,17 @@ import { configureLogging } from './log.js';
 const COMMANDS = [
   ['run', 'run the daemon: sample on the schedule and ship to the configured outputs (default)'],
   ['containers', 'list the containers discovery finds, with their resolved cgroup directories'],
+  ['ps CONTAINER', "a container's processes, like ps aux: %CPU of one CPU, %MEM of its memory limit (name, id or id prefix)"],
   ['config check [FILE]', 'validate a configuration and print the effective one (secrets masked)'],
   ['help', 'show this help'],
 ] as const;
 
 const OWN_FLAGS = [
   { flag: '--once', arg: '', help: 'take one sample of every running container (two reads --gap apart, for percentages), write it, exit' },
-  { flag: '--gap', arg: 'DURATION', help: 'with --once: time between the two reads (default 1s; 0 = one read, no percentages)' },
+  { flag: '--gap', arg: 'DURATION', help: 'with --once and ps: time between the two reads (default 1s; 0 = one read, no percentages)' },
+  { flag: '--sort', arg: 'cpu|mem', help: 'with ps: order by CPU over the gap (default) or by resident memory' },
+  { flag: '--limit', arg: 'N', help: 'with ps: show the first N processes only (default: all)' },
+  { flag: '--json', arg: '', help: 'with ps: one JSON object instead of the table' },
   { flag: '--help, -h', arg: '', help: 'show this help' },
   { flag: '--version', arg: '', help: 'print the version' },
 ] as const;
@@ -46,6 +50,7 @@ Usage:
   cgflux [run] [options]
   cgflux --once [--output stdout] [options]
   cgflux containers [options]
+  cgflux ps CONTAINER [--sort cpu|mem] [--limit N] [--json] [options]
   cgflux config check [FILE] [options]
 
 Commands:
@@ -88,6 +93,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         ...configFlagParseOptions(),
         once: { type: 'boolean' },
         gap: { type: 'string' },
+        sort: { type: 'string' },
+        limit: { type: 'string' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -97,7 +105,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 2;
   }
   const { values, positionals } = parsed;
-  const { once, gap, help, version: wantVersion, ...configFlags } = values;
+  const { once, gap, sort, limit, json, help, version: wantVersion, ...configFlags } = values;
   const flags = configFlags as FlagValues;
   const [command = 'run', ...rest] = positionals;
 
@@ -110,7 +118,38 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 0;
   }
 
+  if (command !== 'ps' && (sort !== undefined || limit !== undefined || json !== undefined)) {
+    io.stderr('cgflux: --sort, --limit and --json go with "cgflux ps CONTAINER"\n');
+    return 2;
+  }
+
   switch (command) {
+    case 'ps': {
+      if (rest.length !== 1) {
+        io.stderr('cgflux: usage: cgflux ps CONTAINER [--sort cpu|mem] [--limit N] [--json]\n');
+        return 2;
+      }
+      if (sort !== undefined && sort !== 'cpu' && sort !== 'mem') {
+        io.stderr(`cgflux: flag --sort: expected cpu or mem, got "${sort}"\n`);
+        return 2;
+      }
+      const limitN = limit === undefined ? 0 : Number(limit);
+      if (!/^\d+$/.test(String(limit ?? '0')) || !Number.isSafeInteger(limitN)) {
+        io.stderr(`cgflux: flag --limit: expected a whole number, got "${limit}"\n`);
+        return 2;
+      }
+      const { parseDuration } = await import('./config/units.js');
+      const gapMs = gap === undefined ? 1000 : parseDuration(String(gap));
+      if (gapMs === null || gapMs > 60_000) {
+        io.stderr(`cgflux: flag --gap: expected a duration up to 60s like 1s or 500ms, got "${gap}"\n`);
+        return 2;
+      }
+      const config = load(flags, io);
+      if (!config) return 2;
+      configureLogging({ level: config.log.level === 'debug' ? 'debug' : 'warn', format: config.log.format });
+      const { runPsCommand } = await import('./processes/ps-command.js');
+      return runPsCommand(config, { container: rest[0], sort: sort === 'mem' ? 'mem' : 'cpu', limit: limitN, json: json === true, gapMs, io });
+    }
     case 'config': {
       if (rest[0] !== 'check' || rest.length > 2) {
         io.stderr('cgflux: usage: cgflux config check [FILE]\n');
@@ -147,7 +186,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return runDaemon(config, flags);
     }
     default:
-      io.stderr(`cgflux: unknown command "${command}"; the commands are: run, containers, config check, help\n`);
+      io.stderr(`cgflux: unknown command "${command}"; the commands are: run, containers, ps, config check, help\n`);
       return 2;
   }
 }

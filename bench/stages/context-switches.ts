@@ -119,3 +119,11 @@ export async function runContextSwitchesStage(config: Config, opts: { containers
     if (ids.length) await run('docker', ['rm', '-f', ...ids]).catch(() => undefined);
   }
 }
+
+/** The report's rows for this stage. */
+export function contextSwitchesRows(c: ContextSwitchesResult, num: (value: number | undefined, digits?: number) => string): Array<[string, string]> {
+  const kernel = c.method === 'kernel'
+    ? ` (helper ${num(c.kernel_helper_us_per_container_sample)} µs; BPF ${num(c.kernel_ns_per_switch, 0)} ns per switch)`
+    : ` (kernel method unavailable: ${c.reason})`;
+  return [[`context switches ×${c.containers} (${num(c.threads_per_container, 1)} threads): /proc / kernel per container-sample`, `${num(c.proc_us_per_container_sample)} / ${num(c.kernel_us_per_container_sample)} µs${kernel}`]];
+}

@@ -9,11 +9,34 @@ const WHO = '$tag_container_name';
 
 const eventsQuery = `SELECT "action", "exit_code", "message" FROM "docker_container_event" ${where(SEL)}`;
 
+const PROCESS_BY = ['container_name', 'process', 'instance'].map((t) => `"${t}"`).join(', ');
+
+/** docker_container_process (opt-in collectors.processes): empty when the collector is off. */
+function processTables(): Json[] {
+  const common = { w: 12, h: 9, limit: 10, columnUnits: { cpu: 'percent', 'cpu max': 'percent', rss: 'bytes', 'rss max': 'bytes' } as const };
+  return [
+    table({
+      ...common,
+      title: 'Top processes by CPU over the range',
+      description: 'From docker_container_process (collectors.processes: on): the top N by CPU and by memory of every tick. CPU 100 % = one CPU. A process name is shown once per instance (same name, same tick).',
+      sortBy: 'cpu',
+      queries: [`SELECT mean("cpu_percent") AS "cpu", max("cpu_percent") AS "cpu max", last("rss") AS "rss", last("pid") AS "pid" FROM "docker_container_process" ${where(SEL)} GROUP BY ${PROCESS_BY}`],
+    }),
+    table({
+      ...common,
+      title: 'Top processes by memory over the range',
+      description: 'Largest resident set size (RSS) seen over the range, per process name and instance.',
+      sortBy: 'rss max',
+      queries: [`SELECT max("rss") AS "rss max", last("rss") AS "rss", mean("cpu_percent") AS "cpu", last("pid") AS "pid" FROM "docker_container_process" ${where(SEL)} GROUP BY ${PROCESS_BY}`],
+    }),
+  ];
+}
+
 export function containerDetail(): Json {
   return dashboard({
     uid: 'cgflux-container-detail',
     title: 'cgflux / Container detail',
-    description: 'Every metric cgflux collects for the chosen container(s): CPU, memory, block I/O, network, context switches, pids, PSI, status, health and events.',
+    description: 'Every metric cgflux collects for the chosen container(s): CPU, memory, block I/O, network, context switches, processes, pids, PSI, status, health and events.',
     tags: ['container'],
     variables: [hostVariable('docker_container_cpu'), containerVariable('docker_container_cpu', RAW_DS, false)],
     annotations: [
@@ -202,6 +225,7 @@ export function containerDetail(): Json {
           `SELECT last("current") AS "pids", last("limit") AS "pids limit" FROM "docker_container_pids" ${where(SEL)} ${byTime(...BY)}`,
         ],
       }),
+      ...processTables(),
       row('Pressure (PSI, cgroup v2 only)'),
       timeseries({
         title: 'Pressure: some (share of time at least one task stalled, 10 s average)',

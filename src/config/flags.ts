@@ -50,8 +50,8 @@ export function flagValue(flags: FlagValues, flag: string): FlagValues[string] {
   return flags[flag.slice(2)] ?? flags[flag];
 }
 
-export function applyFlags(flags: FlagValues, config: Config, issues: IssueList, origins: Map<string, Origin>): void {
-  for (const f of CONFIG_FLAGS) {
+export function applyFlags(flags: FlagValues, config: Config, issues: IssueList, origins: Map<string, Origin>, list: readonly ConfigFlag[] = CONFIG_FLAGS): void {
+  for (const f of list) {
     const value = flagValue(flags, f.flag);
     if (value === undefined || f.path === 'config') continue;
     const origin: Origin = { source: `flag ${f.flag}` };
@@ -60,9 +60,9 @@ export function applyFlags(flags: FlagValues, config: Config, issues: IssueList,
       continue;
     }
     if (f.arg === '') {
-      // A switch: `--no-http` turns the setting off.
+      // A switch sets its own setting: `--no-X` turns it off, any other switch on.
       if (value === true) {
-        setAt(config, ['http', 'enabled'], false);
+        setAt(config, leafAt(ROOT_SPEC, f.path)!.configPath, !f.flag.startsWith('--no-'));
         origins.set(f.path, origin);
       }
       continue;

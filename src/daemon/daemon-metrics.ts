@@ -5,7 +5,7 @@
 // against the new ones, and counters carry on from where the old ones stopped (CarriedCounters),
 // so a SIGHUP is not a counter reset and drop accounting stays exact across it.
 import type { KnownContainers } from '../discovery/known-containers.js';
-import type { Output } from '../output/index.js';
+import { DROP_REASONS, type Output } from '../output/index.js';
 import type { ReadErrors } from '../errors/read-errors.js';
 import type { Sampler } from '../sampler/sampler.js';
 import type { KeptFiles } from '../sampler/kept-files.js';
@@ -115,11 +115,13 @@ export function registerDaemonMetrics(m: MetricsRegistry, parts: MeteredParts, c
     counterFn('points_written_total', 'Points the server acknowledged.', () => out.stats().pointsWritten, labels);
     counterFn('points_retried_total', 'Points sent again after a failed attempt.', () => out.stats().pointsRetried, labels);
     counterFn('write_requests_total', 'Write requests made.', () => out.stats().requests, labels);
-    for (const reason of ['rejected', 'spool_full', 'spool_unwritable'] as const) {
-      counterFn('points_dropped_total', 'Points lost, by reason: rejected by the server (400), dropped from a full spool, or a spool that could not be written.', () => out.stats().pointsDropped[reason] ?? 0, { ...labels, reason });
+    for (const reason of DROP_REASONS) {
+      counterFn('points_dropped_total', 'Points lost, by reason: lines the server rejected (beyond_retention, type_conflict, column_conflict, unparsable, limit, too_large, rejected), or the spool could not keep them (spool_full, spool_unwritable, shutdown).', () => out.stats().pointsDropped[reason] ?? 0, { ...labels, reason });
     }
+    counterFn('points_set_aside_total', 'Points of batches set aside because they kept failing while newer data was accepted (retried whenever the spool is empty).', () => out.stats().pointsSetAside, labels);
     m.gaugeFn(fresh('spool_bytes'), 'Bytes waiting in the on-disk spool.', () => out.stats().spoolBytes, labels);
-    m.gaugeFn(fresh('spool_points'), 'Points waiting in the spool.', () => out.stats().spoolPoints, labels);
+    m.gaugeFn(fresh('spool_points'), 'Points waiting in the spool (set-aside batches included).', () => out.stats().spoolPoints, labels);
+    m.gaugeFn(fresh('spool_aside_points'), 'Points of set-aside batches waiting for a retry.', () => out.stats().spoolAsidePoints, labels);
     counterFn('spool_corrupt_bytes_total', 'Bytes of torn or corrupt spool data cut off at start-up.', () => out.stats().spoolCorruptBytes, labels);
     m.gaugeFn(fresh('last_success_timestamp_seconds'), 'When the server last acknowledged a write (Unix time).', () => {
       const t = out.stats().lastSuccessMs;

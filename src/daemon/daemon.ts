@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.js';
 import { configureLogging, logger, type Logger } from '../log.js';
 import { CarriedCounters } from './daemon-metrics.js';
 import { HttpServer, type HealthSnapshot } from './http-server.js';
+import { answerApi } from './api/api.js';
 import { Pipeline, type SharedMetrics } from './pipeline.js';
 import { procRootProblem } from './proc-root-check.js';
 import { Scheduler } from './scheduler.js';
@@ -129,7 +130,13 @@ export class Daemon {
     const config = this.config;
     await this.pipeline.registry.start();
     if (config.http.enabled && !this.http) {
-      const http = new HttpServer({ listen: config.http.listen, health: () => this.health(), metrics: () => this.shared.metrics.renderPrometheus(), log: this.log.child('http') });
+      const http = new HttpServer({
+        listen: config.http.listen,
+        health: () => this.health(),
+        metrics: () => this.shared.metrics.renderPrometheus(),
+        api: (path, search) => answerApi(path, search, this.apiSource()),
+        log: this.log.child('http'),
+      });
       try {
         await http.start();
         this.http = http;
@@ -173,6 +180,18 @@ export class Daemon {
     return this.pipeline.close(deadlineMs, waitForFailing);
   }
 
+  /** What the REST API reads: the current pipeline's (a reload brings a new one). */
+  private apiSource(): Parameters<typeof answerApi>[2] {
+    const p = this.pipeline;
+    return {
+      containers: () => p.registry.containers(),
+      live: p.live,
+      book: p.processes?.book,
+      top: p.processes?.top ?? 0,
+      intervalS: this.scheduler.expectedIntervalMs() / 1000,
+    };
+  }
+
   private health(): HealthSnapshot {
     const outputs: HealthSnapshot['outputs'] = {};
     for (const o of this.pipeline.outputs) {
@@ -200,14 +219,17 @@ export class Daemon {
   }
 }
 
-/** `cgflux run`: returns the exit code once the daemon has stopped. */
-export async function runDaemon(config: Config, flags: FlagValues): Promise<number> {
+/** What runDaemon drives; a test may replace the daemon. */
+export type DaemonControl = Pick<Daemon, 'start' | 'stop' | 'reload' | 'release'>;
+
+/** `cgflux run`: returns the exit code once the daemon has stopped (1 when stopping failed). */
+export async function runDaemon(config: Config, flags: FlagValues, create: (config: Config) => DaemonControl = (c) => new Daemon(c)): Promise<number> {
   const log = logger('daemon');
   if (config.outputs.length === 0) {
     log.error(`no outputs configured in ${config.source}: add one under "outputs:" (config/cgflux.yaml has examples) or pass --output stdout`);
     return 2;
   }
-  const daemon = new Daemon(config);
+  const daemon = create(config);
   try {
     await daemon.start();
   } catch (err) {
@@ -220,9 +242,16 @@ export async function runDaemon(config: Config, flags: FlagValues): Promise<numb
     const uninstall = installSignalHandlers({
       log: log.child('signals'),
       onShutdown: async (signal) => {
-        await daemon.stop(signal);
-        uninstall();
-        resolve(0);
+        try {
+          await daemon.stop(signal);
+          resolve(0);
+        } catch (err) {
+          // Resolved all the same: a stop that failed must still end the process.
+          log.error(`stopping failed: ${(err as Error).message}; data not yet written stays in the spool`);
+          resolve(1);
+        } finally {
+          uninstall();
+        }
       },
       onReload: () => daemon.reload(() => loadConfig({ flags, file: config.source === '<defaults>' ? undefined : config.source })),
     });

@@ -16,11 +16,13 @@ export interface TimedSample {
 
 export class EventRecorder {
   private readonly known = new Map<string, { info: ContainerInfo; goneAt?: number }>();
-  private pending: TimedSample[] = [];
+  private queue: TimedSample[] = [];
   dropped = 0;
   recorded = 0;
 
-  constructor(registry: Pick<KnownContainers, 'on' | 'allContainers'>) {
+  /** `enabled` false (collectors.events off): nothing drains the recorder, so it records nothing. */
+  constructor(registry: Pick<KnownContainers, 'on' | 'allContainers'>, enabled = true) {
+    if (!enabled) return;
     for (const c of registry.allContainers()) this.known.set(c.id, { info: c });
     registry.on('added', (c) => this.known.set(c.id, { info: c }));
     registry.on('changed', (c) => this.known.set(c.id, { info: c }));
@@ -30,8 +32,8 @@ export class EventRecorder {
 
   /** The events since the last call, oldest first. */
   drain(): TimedSample[] {
-    const out = this.pending;
-    this.pending = [];
+    const out = this.queue;
+    this.queue = [];
     const now = Date.now();
     for (const [id, entry] of this.known) if (entry.goneAt !== undefined && now - entry.goneAt > KEEP_GONE_MS) this.known.delete(id);
     return out;
@@ -43,13 +45,13 @@ export class EventRecorder {
     if (event.exitCode !== undefined) fields.exit_code = BigInt(event.exitCode);
     // Every event carries a human message (Grafana shows it as annotation text), so no row is empty.
     fields.message = event.message ?? describe(event);
-    this.pending.push({
+    this.queue.push({
       timeMs: event.time,
       sample: { container: event.name && event.name !== container.name ? { ...container, name: event.name } : container, rows: [{ measurement: 'docker_container_event', tags: { action: event.action }, fields }] },
     });
     this.recorded++;
-    if (this.pending.length > MAX_PENDING) {
-      this.pending.shift();
+    if (this.queue.length > MAX_PENDING) {
+      this.queue.shift();
       this.dropped++;
     }
   }

@@ -1,4 +1,5 @@
-// GET /healthz (for orchestrators and humans) and GET /metrics (Prometheus text) on a local port.
+// GET /healthz (for orchestrators and humans), GET /metrics (Prometheus text) and the REST API
+// (GET /api/v1/…, see api/api.ts) on a local port.
 // The server only renders what its providers hand it; it never reads the config, so it cannot
 // leak a token or password.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -41,6 +42,8 @@ export interface HttpServerOptions {
   listen: string;
   health: () => HealthSnapshot;
   metrics: () => string;
+  /** The REST API's answer for a path below /api/, or undefined for a 404. */
+  api?: (path: string, search: URLSearchParams) => { code: number; body: unknown } | undefined;
   log?: Logger;
   now?: () => number;
 }
@@ -127,15 +130,22 @@ export class HttpServer {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const path = (req.url ?? '/').split('?', 1)[0];
-    const known = path === '/healthz' || path === '/metrics';
-    if (!known) return this.send(req, res, 404, 'text/plain; charset=utf-8', 'not found: try /healthz or /metrics\n');
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const isApi = path.startsWith('/api/') && this.options.api !== undefined;
+    const known = path === '/healthz' || path === '/metrics' || isApi;
+    if (!known) return this.send(req, res, 404, 'text/plain; charset=utf-8', `not found: try /healthz${this.options.api ? ', /metrics or /api/v1/containers' : ' or /metrics'}\n`);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return this.send(req, res, 405, 'text/plain; charset=utf-8', `method ${req.method} not allowed: use GET or HEAD\n`);
     }
     try {
-      if (path === '/metrics') {
+      if (isApi) {
+        const answer = this.options.api!(path, new URLSearchParams(q < 0 ? '' : url.slice(q + 1)));
+        const { code, body } = answer ?? { code: 404, body: { error: `no such endpoint ${path}: try /api/v1/containers` } };
+        this.send(req, res, code, 'application/json; charset=utf-8', JSON.stringify(body) + '\n');
+      } else if (path === '/metrics') {
         this.send(req, res, 200, 'text/plain; version=0.0.4; charset=utf-8', this.options.metrics());
       } else {
         const { code, body } = evaluateHealth(this.options.health(), (this.options.now ?? Date.now)());

@@ -12,6 +12,8 @@ import { ReadErrors } from '../errors/read-errors.js';
 import { Sampler } from '../sampler/sampler.js';
 import { CarriedCounters, registerDaemonMetrics, type TickMetrics } from './daemon-metrics.js';
 import { EventRecorder } from './event-rows.js';
+import { LiveSamples } from './api/live-samples.js';
+import type { ProcessesCollector } from '../sampler/collectors/processes.js';
 import { MetricsRegistry, registerProcessMetrics } from './self-metrics.js';
 
 /** The daemon's registry, kept across reloads, and the counter values the replaced pipelines reached. */
@@ -33,6 +35,9 @@ export class Pipeline {
   /** Events have their own timestamps and come and go: their series cache is kept apart. */
   private readonly eventEncoder: LineEncoder;
   lastContainers = 0;
+  /** The last tick's rows of every container, for the REST API. */
+  readonly live = new LiveSamples();
+  private readonly liveIds = new Set<string>();
 
   constructor(
     readonly config: Config,
@@ -44,9 +49,11 @@ export class Pipeline {
     if (!shared) registerProcessMetrics(this.metrics);
     this.registry = new KnownContainers(config, { errors: this.errors, log: log.child('discovery') });
     this.sampler = new Sampler(config, this.files, this.errors);
-    this.events = new EventRecorder(this.registry);
-    this.encoder = new LineEncoder({ hostname: config.host.hostname, tags: config.tags });
-    this.eventEncoder = new LineEncoder({ hostname: config.host.hostname, tags: config.tags });
+    this.events = new EventRecorder(this.registry, config.collectors.events.enabled);
+    const encoderLog = log.child('encode');
+    const warn = (message: string, fields: Record<string, unknown>): void => encoderLog.warn(message, fields);
+    this.encoder = new LineEncoder({ hostname: config.host.hostname, tags: config.tags, warn });
+    this.eventEncoder = new LineEncoder({ hostname: config.host.hostname, tags: config.tags, warn });
     this.registry.on('removed', (c) => this.encoder.forget(c.id));
     this.outputs = outputs.map((o) => createOutput(o, config.spool, { log: log.child('output') }));
     this.tickMetrics = registerDaemonMetrics(this.metrics, {
@@ -57,6 +64,11 @@ export class Pipeline {
       events: this.events,
       outputs: this.outputs,
     }, shared?.carry);
+  }
+
+  /** The processes collector (collectors.processes), when enabled: its book feeds the REST API. */
+  get processes(): ProcessesCollector | undefined {
+    return this.sampler.collector('processes') as ProcessesCollector | undefined;
   }
 
   /** Reads every container once; the samples are not sent (used to prime rate baselines). */
@@ -76,7 +88,13 @@ export class Pipeline {
     this.lastContainers = containers.length;
     const bodies: string[] = [];
     this.encoder.beginTick();
-    this.sampler.gatherEach(containers, (sample) => this.encoder.encodeSample(sample, bodies));
+    this.liveIds.clear();
+    this.sampler.gatherEach(containers, (sample) => {
+      this.encoder.encodeSample(sample, bodies);
+      this.live.record(sample, timeMs);
+      if (sample.container) this.liveIds.add(sample.container.id);
+    });
+    this.live.keepOnly(this.liveIds);
     if (this.config.self_metrics.enabled) {
       // Self-metrics describe the previous tick (this tick's gather time is not known yet).
       this.encoder.encodeSample({ container: null, rows: this.metrics.toRows() }, bodies);
@@ -103,15 +121,16 @@ export class Pipeline {
 
   /**
    * Delivers what can be delivered before the deadline, then releases everything. Returns points
-   * left spooled. `waitForFailing` false: an output whose last attempt failed is not waited for.
+   * left spooled for the next start (not those held only in memory: closing drops and counts them).
+   * `waitForFailing` false: an output whose last attempt failed is not waited for.
    */
   async close(deadlineMs: number, waitForFailing = true): Promise<number> {
     await this.registry.stop();
     this.sampler.close();
     await Promise.all(this.outputs.map((o) => o.flush(waitForFailing || !isFailing(o) ? deadlineMs : Date.now())));
+    await Promise.all(this.outputs.map((o) => o.close()));
     let left = 0;
     for (const o of this.outputs) left += o.stats().spoolPoints;
-    await Promise.all(this.outputs.map((o) => o.close()));
     return left;
   }
 }

@@ -7,17 +7,22 @@ import type { ContainerInfo, Row, Sample } from '../model.js';
 import { encodeFieldValue, escapeMeasurement, escapeTag } from './escape.js';
 import { compileLabelFilter, type LabelFilter } from './label-filter.js';
 import { flattenInPlace } from '../flatten.js';
+import { TagClashes } from './tag-clashes.js';
 
 export interface EncoderOptions {
   hostname: string;
   tags: TagsConfig;
   /** A container absent from encode() calls for between this many and twice this many calls is forgotten. */
   evictAfterTicks?: number;
+  /** Told once per key when a label or global tag is left out because its name is taken. */
+  warn?: (message: string, fields: Record<string, unknown>) => void;
 }
 
 interface SeriesOwner {
   /** Raw (unescaped) tags every row of this owner carries, before row tags. */
   baseTags: Map<string, string>;
+  /** Keys of baseTags that come from labels or tags.global (they yield to fields and row tags). */
+  extraKeys: Set<string>;
   /** `,container_id="…"` for container rows, '' for host rows. */
   idField: string;
   /**
@@ -40,6 +45,9 @@ interface ContainerSnapshot {
 }
 
 const HOST_OWNER_KEY = '\u0000host';
+/** Tags and the field cgflux itself puts on container rows: a label or global tag never replaces them. */
+const OWN_CONTAINER_KEYS = new Set(['host', 'container_name', 'container_image', 'container_version', 'compose_project', 'compose_service', 'container_id']);
+const OWN_HOST_KEYS = new Set(['host']);
 
 const MAX_FIELD_KEYS = 10_000;
 const MAX_ROW_KEYS = 10_000;
@@ -77,10 +85,12 @@ export class LineEncoder {
   private readonly labelFilter: LabelFilter;
   private readonly evictAfter: number;
   private tick = 0;
+  private readonly clashes: TagClashes;
 
   constructor(private readonly options: EncoderOptions) {
     this.labelFilter = compileLabelFilter(options.tags.labels_include, options.tags.labels_exclude);
     this.evictAfter = options.evictAfterTicks ?? 5;
+    this.clashes = new TagClashes(options.warn);
   }
 
   /** Line-protocol bodies of every row of every sample; rows without writable fields are skipped. */
@@ -104,11 +114,12 @@ export class LineEncoder {
   encodeSample(sample: Sample, out: string[]): void {
     const owner = this.ownerOf(sample.container, this.tick);
     for (const row of sample.rows) {
+      // Fields first: a field named like a label drops the cached prefixes that carry that label.
+      const fields = this.encodeFields(row);
+      if (fields === '') continue;
       // '' when the measurement name escapes to nothing: such a line fails its whole batch.
       const prefix = this.prefixOf(owner, row);
       if (prefix === '') continue;
-      const fields = this.encodeFields(row);
-      if (fields === '') continue;
       // Flattened now: the `+=` chain behind a line is ~4 cons cells per field (~2 KB a row) that
       // would otherwise outlive the tick in `out`, be promoted, and swell the old generation.
       out.push(flattenInPlace(prefix + fields + owner.idField));
@@ -148,15 +159,33 @@ export class LineEncoder {
   }
 
   private buildHostOwner(): SeriesOwner {
-    const baseTags = new Map<string, string>(Object.entries(this.options.tags.global));
+    const baseTags = new Map<string, string>();
+    const extraKeys = new Set<string>();
+    this.addExtraTags(baseTags, extraKeys, Object.entries(this.options.tags.global), OWN_HOST_KEYS, 'global tag');
     baseTags.set('host', this.options.hostname);
-    return { baseTags, idField: '', series: [], lastSeenTick: 0 };
+    return { baseTags, extraKeys, idField: '', series: [], lastSeenTick: 0 };
+  }
+
+  /** Labels and global tags (later ones win), except those named like cgflux's own tags. */
+  private addExtraTags(baseTags: Map<string, string>, extraKeys: Set<string>, tags: Iterable<[string, string]>, own: Set<string>, what: string): void {
+    for (const [k, v] of tags) {
+      if (own.has(k)) {
+        this.clashes.warnOnce(k, `the ${what} "${k}" has the name of a tag or field cgflux writes itself; it is left out`);
+        continue;
+      }
+      baseTags.set(k, v);
+      extraKeys.add(k);
+      this.clashes.tagKey(k, this.fieldKeys.has(k));
+    }
   }
 
   private buildContainerOwner(c: ContainerInfo): SeriesOwner {
-    // Later sets win: global tags < chosen labels < cgflux's own container tags.
-    const baseTags = new Map<string, string>(Object.entries(this.options.tags.global));
-    for (const [k, v] of Object.entries(c.labels)) if (this.labelFilter(k)) baseTags.set(k, v);
+    // Global tags < chosen labels; cgflux's own container tags are never replaced.
+    const baseTags = new Map<string, string>();
+    const extraKeys = new Set<string>();
+    this.addExtraTags(baseTags, extraKeys, Object.entries(this.options.tags.global), OWN_CONTAINER_KEYS, 'global tag');
+    const labels = Object.entries(c.labels).filter(([k]) => this.labelFilter(k));
+    this.addExtraTags(baseTags, extraKeys, labels, OWN_CONTAINER_KEYS, 'container label');
     baseTags.set('host', this.options.hostname);
     baseTags.set('container_name', c.name);
     baseTags.set('container_image', c.image);
@@ -172,7 +201,7 @@ export class LineEncoder {
       labels: { ...c.labels },
     };
     const idField = flattenInPlace(`,${this.fieldKey('container_id')}=${encodeFieldValue(c.id)}`);
-    return { baseTags, idField, series: [], lastSeenTick: 0, source };
+    return { baseTags, extraKeys, idField, series: [], lastSeenTick: 0, source };
   }
 
   private rowKey(row: Row): string {
@@ -208,11 +237,16 @@ export class LineEncoder {
   /** Numbers are reassigned from 0: every owner's cached prefixes are dropped with them. */
   private resetRowKeys(): void {
     this.rowKeyIds.clear();
+    this.dropPrefixes();
+  }
+
+  private dropPrefixes(): void {
     for (const owner of this.owners.values()) owner.series = [];
   }
 
   private buildPrefix(owner: SeriesOwner, row: Row): string {
     const tags = new Map(owner.baseTags);
+    for (const k of this.clashes.leftOut(owner.extraKeys, row)) tags.delete(k);
     if (row.tags) for (const k in row.tags) tags.set(k, row.tags[k]);
     let text = this.measurement(row.measurement);
     if (text === '') return '';
@@ -241,6 +275,7 @@ export class LineEncoder {
       if (this.fieldKeys.size >= MAX_FIELD_KEYS) this.fieldKeys.clear();
       k = escapeTag(name);
       this.fieldKeys.set(name, k);
+      this.clashes.fieldName(name);
     }
     return k;
   }
@@ -250,6 +285,7 @@ export class LineEncoder {
     const fields = row.fields;
     for (const name in fields) {
       const key = this.fieldKey(name);
+      if (this.clashes.possible && this.clashes.field(row.measurement, name)) this.dropPrefixes();
       if (key === '') continue; // empty, or only backslashes
       const value = encodeFieldValue(fields[name]);
       if (value === undefined) continue;

@@ -1,6 +1,6 @@
 // Counters of values that could not be read, by collector and reason. A bad or missing value
 // never stops a sample: it is skipped and counted here (exported in /metrics and self-metrics).
-export type ReadErrorReason = 'missing' | 'unreadable' | 'vanished' | 'malformed' | 'empty' | 'pid_gone';
+export type ReadErrorReason = 'missing' | 'unreadable' | 'vanished' | 'malformed' | 'empty' | 'pid_gone' | 'unseen';
 
 export class ReadErrors {
   private readonly counts = new Map<string, number>();

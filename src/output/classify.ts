@@ -1,5 +1,6 @@
 // HTTP answers and transport errors → SendOutcome, the same way for every InfluxDB-speaking output.
 import { HttpError, RequestTimedOutError } from '@influxdata/influxdb-client';
+import { readLineRejection } from './line-rejections.js';
 import type { SendOutcome } from './sender.js';
 
 /** Retry-After as seconds or an HTTP date → ms from `now`; undefined when absent or unreadable. */
@@ -15,40 +16,24 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
 
 const MAX_BODY_IN_MESSAGE = 300;
 
-function serverSays(err: HttpError): string {
-  let text = err.body ?? '';
+/** The server's own words: the `error` or `message` of a JSON body (with InfluxDB 3's first line error), else the body. */
+function serverText(body: string): string {
+  let text = body;
   try {
-    const json = JSON.parse(text) as { error?: string; message?: string };
-    text = json.error ?? json.message ?? text;
+    const json = JSON.parse(text) as { error?: unknown; message?: unknown; data?: unknown };
+    const first = Array.isArray(json.data) ? json.data[0] : json.data;
+    const detail = typeof first === 'object' && first !== null ? (first as { error_message?: unknown }).error_message : undefined;
+    const main = typeof json.error === 'string' ? json.error : typeof json.message === 'string' ? json.message : undefined;
+    if (main !== undefined) text = typeof detail === 'string' ? `${main}: ${detail}` : main;
   } catch {
     // not JSON: keep the text
   }
-  text = text.replace(/\s+/g, ' ').trim();
-  if (text.length > MAX_BODY_IN_MESSAGE) text = text.slice(0, MAX_BODY_IN_MESSAGE) + '…';
-  return `HTTP ${err.statusCode}${err.statusMessage ? ' ' + err.statusMessage : ''}${text ? ': ' + text : ''}`;
+  return text.replace(/\s+/g, ' ').trim();
 }
 
-/**
- * What InfluxDB (1.x, 2.x, 3.x) says when it refuses particular lines of a body. A 400 without any
- * of these (a proxy answering 400 to everything, InfluxDB 2's "invalid precision", a bad org) is
- * about the request, not the lines: bisecting it would drop every line of a good batch.
- */
-const LINE_LEVEL_MARKERS = [
-  'partial write',
-  'parse',
-  'parsing',
-  'field type conflict',
-  'invalid field',
-  'beyond retention policy',
-  'bad timestamp',
-  'line protocol',
-  'max-values-per-tag',
-  'max-series-per-database',
-];
-
-export function namesLines(serverMessage: string): boolean {
-  const text = serverMessage.toLowerCase();
-  return LINE_LEVEL_MARKERS.some((m) => text.includes(m));
+function serverSays(err: HttpError, text: string): string {
+  const shown = text.length > MAX_BODY_IN_MESSAGE ? text.slice(0, MAX_BODY_IN_MESSAGE) + '…' : text;
+  return `HTTP ${err.statusCode}${err.statusMessage ? ' ' + err.statusMessage : ''}${shown ? ': ' + shown : ''}`;
 }
 
 export interface ClassifyContext {
@@ -62,9 +47,11 @@ export interface ClassifyContext {
 export function classifyError(err: unknown, ctx: ClassifyContext): SendOutcome {
   if (err instanceof HttpError) {
     const s = err.statusCode;
-    const message = serverSays(err);
+    const text = serverText(err.body ?? '');
+    const message = serverSays(err, text);
     if (s === 400 || s === 422) {
-      if (namesLines(message)) return { kind: 'rejected', message };
+      const rejection = readLineRejection(err.body ?? '', text);
+      if (rejection) return { kind: 'rejected', message, ...rejection };
       return { kind: 'other', message: `${message} (the answer names no line: the server or a proxy refuses the request itself, e.g. a wrong org, bucket or precision)` };
     }
     if (s === 413) return { kind: 'too_large', message };

@@ -1,20 +1,27 @@
 // The delivery loop of one output: takes batches from the spool oldest first, one request in
-// flight, and acknowledges a batch only when every line of it was accepted by the server or
-// rejected for good.
+// flight, and acknowledges a batch once every line of it was accepted by the server or rejected
+// for good (batch-attempt.ts):
 //   network error, timeout, 5xx, 429, 408 → retry with backoff + full jitter, Retry-After honoured
-//   413 → split in halves; 400/422 → bisect down to the bad lines, drop only those (counted)
-//   400/422 for EVERY line of a batch (> 1 line) → not bad lines but a refused request: keep the
-//     batch, log loudly, retry it whole every retry.max_ms (no further bisection)
-//   401/403, missing bucket/database, other 4xx → keep the data, retry every retry.max_ms, log once
+//   413 → split in halves; lines the server rejects (it names them, or bisection finds them) are
+//     dropped and counted by reason, the rest is delivered
+//   401/403, missing bucket/database, a 400 that names no line → keep the data, retry every
+//     retry.max_ms, log loudly once
+// A batch that keeps failing while the batch behind it is accepted is set aside (aside spool,
+// bounded) and retried whenever the spool is empty: newer data is never held back by it.
 import type { RetryConfig } from '../config/schema.js';
+import { splitLines } from '../encode/split-lines.js';
 import type { Logger } from '../log.js';
 import type { Spool, SpoolEntry } from '../spool/spool.js';
-import { splitLines } from '../encode/split-lines.js';
 import { retryDelay } from './backoff.js';
-import type { SendOutcome, Sender } from './sender.js';
+import { BatchAttempt, type AttemptIo, type BatchFailure } from './batch-attempt.js';
+import type { Sender } from './sender.js';
 import { DeliveryCounters } from './stats.js';
 
 const SAMPLE_LINE_CHARS = 200;
+/** A rejection reason is logged again after this long, with the points rejected meanwhile. */
+const REJECT_LOG_EVERY_MS = 60_000;
+/** Failed attempts of the oldest batch before the one behind it is tried. */
+export const PROBE_AFTER_FAILURES = 2;
 
 export class DeliveryLoop {
   readonly counters = new DeliveryCounters();
@@ -22,18 +29,28 @@ export class DeliveryLoop {
   private running: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private sleepTimer: NodeJS.Timeout | undefined;
+  private backingOff = false;
   private flushDeadline = 0;
   /** The failure being reported (kind + class); logged when it changes, not per retry. */
   private failing: string | undefined;
   private failedAttempts = 0;
   private createdTarget = false;
+  /** When the oldest set-aside batch is tried again (epoch ms). */
+  private asideRetryAt = 0;
+  private asideFailing = false;
+  /** Per reason: when its rejections were last logged, and the points rejected since. */
+  private readonly rejectLog = new Map<string, { atMs: number; unlogged: number }>();
+  private readonly io: AttemptIo;
 
   constructor(
     private readonly spool: Spool,
+    private readonly aside: Spool,
     private readonly sender: Sender,
     private readonly retry: RetryConfig,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.io = { send: (body) => sender.send(body), counters: this.counters, target: sender.target, stopped: () => this.stopped, accepted: () => this.recovered() };
+  }
 
   start(): void {
     this.running ??= this.run().catch((err) => this.log.error('delivery loop stopped unexpectedly', { target: this.sender.target, error: err }));
@@ -41,7 +58,7 @@ export class DeliveryLoop {
 
   /** New data in the spool: stop idling (a backoff in progress is not cut short). */
   dataArrived(): void {
-    if (this.sleepTimer === undefined) this.wake();
+    if (!this.backingOff) this.wake();
   }
 
   /** A flush or a stop: stop idling or backing off. */
@@ -72,67 +89,115 @@ export class DeliveryLoop {
   private async run(): Promise<void> {
     while (!this.stopped) {
       const entry = this.spool.head();
-      if (!entry) {
-        await this.sleep(undefined);
-        continue;
+      if (entry) {
+        const body = await this.spool.read(entry);
+        if (body !== undefined) await this.deliverOldest(entry, new BatchAttempt(splitLines(body)));
+      } else if (!(await this.retryAside())) {
+        await this.sleep(this.aside.head() ? Math.max(0, this.asideRetryAt - Date.now()) : undefined);
       }
-      const body = await this.spool.read(entry);
-      if (body === undefined) continue;
-      if (await this.deliver(entry, splitLines(body))) this.spool.ack(entry);
     }
   }
 
-  /** True when every line was delivered or rejected for good; false when stopped midway or given up. */
-  private async deliver(entry: SpoolEntry, lines: string[]): Promise<boolean> {
-    let todo: string[][] = [lines]; // a stack: the last element is sent next
-    let rejected: { line: string; why: string }[] = [];
-    let attempt = 0;
-    /** Every line was rejected once: the server refuses the request, so no line is dropped now. */
-    let refusesEverything = false;
-    while (todo.length > 0) {
-      if (this.stopped) return false;
-      const chunk = todo[todo.length - 1];
-      let outcome = await this.sender.send(chunk.join('\n'));
-      this.counters.requests++;
-      if (this.stopped && outcome.kind !== 'ok') return false;
-      if (outcome.kind === 'ok') {
-        todo.pop();
-        this.counters.pointsWritten += chunk.length;
-        this.counters.lastSuccessMs = Date.now();
-        this.recovered();
-        attempt = 0;
-        continue;
-      }
-      if (outcome.kind === 'rejected' && refusesEverything) outcome = refusedBatch(outcome.message, lines.length);
-      else if (outcome.kind === 'too_large' || outcome.kind === 'rejected') {
-        this.counters.countError(outcome.kind, `${this.sender.target}: ${outcome.message}`);
-        todo.pop();
-        if (chunk.length === 1) rejected.push({ line: chunk[0], why: outcome.message });
-        else {
-          const mid = Math.ceil(chunk.length / 2);
-          todo.push(chunk.slice(mid), chunk.slice(0, mid));
-        }
-        if (outcome.kind === 'too_large' || rejected.length < lines.length || lines.length === 1) continue;
-        refusesEverything = true;
-        outcome = refusedBatch(rejected[0].why, lines.length);
-        rejected = [];
-        todo = [lines];
+  /** The oldest batch: retried until done, given up (spool full) or set aside; kept when stopped. */
+  private async deliverOldest(entry: SpoolEntry, attempt: BatchAttempt): Promise<void> {
+    for (let failures = 0; ; failures++) {
+      const failure = await attempt.run(this.io);
+      if (this.stopped) return;
+      if (!failure) {
+        this.reportDropped(attempt);
+        this.spool.ack(entry);
+        return;
       }
       if (this.spool.isDetached(entry)) {
         // The spool overflowed and dropped this batch's segment while we were trying: give up.
-        this.spool.dropDetached(entry, todo.reduce((n, c) => n + c.length, 0));
-        if (rejected.length > 0) this.reportRejected(rejected);
-        return false;
+        this.reportDropped(attempt);
+        this.spool.dropDetached(entry, attempt.remaining().length);
+        return;
       }
-      if (outcome.kind === 'ok' || outcome.kind === 'too_large' || outcome.kind === 'rejected') continue; // narrowed above
-      this.counters.pointsRetried += todo[todo.length - 1].length;
-      await this.fail(outcome, attempt++);
+      this.counters.pointsRetried += attempt.remaining().length;
+      const { delay, probe } = await this.failed(failure, failures);
+      if (probe && failures + 1 >= PROBE_AFTER_FAILURES) {
+        const newer = await this.tryNewer(entry);
+        if (newer) {
+          await this.setAside(entry, attempt, failure, newer);
+          return;
+        }
+        // Dropped for room while the newer batch was tried: counted by the spool, not retried.
+        if (this.spool.head() !== entry) return;
+      }
+      await this.sleep(delay, true);
+      if (this.stopped) return;
     }
-    if (rejected.length > 0) this.reportRejected(rejected);
-    return true;
   }
 
-  private async fail(outcome: Exclude<SendOutcome, { kind: 'ok' | 'too_large' | 'rejected' }>, attempt: number): Promise<void> {
+  /** Tries the batch behind `entry` once; returns it when it went through (not yet acknowledged). */
+  private async tryNewer(entry: SpoolEntry): Promise<SpoolEntry | undefined> {
+    const next = this.spool.after(entry);
+    const body = next && (await this.spool.read(next));
+    let accepted = false;
+    if (next && body !== undefined) {
+      const probe = new BatchAttempt(splitLines(body));
+      accepted = (await probe.run(this.io)) === undefined && !this.stopped;
+      if (accepted) this.reportDropped(probe);
+    }
+    // Back to the oldest batch: it is the one being sent (pinned) again. Gone when dropped for room.
+    if (this.spool.head() !== entry) return undefined;
+    await this.spool.read(entry);
+    return accepted ? next : undefined;
+  }
+
+  /** Moves what is left of `entry` to the aside spool (durably), then acknowledges it and `newer`. */
+  private async setAside(entry: SpoolEntry, attempt: BatchAttempt, failure: BatchFailure, newer: SpoolEntry): Promise<void> {
+    const lines = attempt.remaining();
+    this.reportDropped(attempt);
+    try {
+      await this.aside.append([lines]);
+    } catch (err) {
+      this.log.error('output: cannot set a batch aside; it stays in the spool', { target: this.sender.target, error: err });
+      return;
+    }
+    this.spool.ack(entry);
+    this.spool.ack(newer);
+    this.counters.pointsSetAside += lines.length;
+    this.asideRetryAt = Date.now() + this.retry.max_ms;
+    this.log.warn('output: a batch keeps failing while newer data is accepted; it is set aside and retried whenever the spool is empty', {
+      target: this.sender.target,
+      points: lines.length,
+      error: failure.message,
+      aside_points: this.aside.stats().points,
+    });
+  }
+
+  /** Sends the oldest set-aside batch if its time has come; true when it went through. */
+  private async retryAside(): Promise<boolean> {
+    const entry = this.aside.head();
+    if (!entry || Date.now() < this.asideRetryAt) return false;
+    const body = await this.aside.read(entry);
+    if (body === undefined) return true;
+    const attempt = new BatchAttempt(splitLines(body));
+    const failure = await attempt.run(this.io);
+    if (this.stopped) return false;
+    if (!failure) {
+      this.reportDropped(attempt);
+      this.aside.ack(entry);
+      if (this.asideFailing) this.log.info('output: a set-aside batch was delivered', { target: this.sender.target, points: entry.lines });
+      this.asideFailing = false;
+      return true;
+    }
+    if (this.aside.isDetached(entry)) {
+      this.aside.dropDetached(entry, attempt.remaining().length);
+      return true;
+    }
+    const errorClass = failure.kind === 'retry' ? failure.errorClass : failure.kind;
+    this.counters.countError(errorClass, `${this.sender.target}: ${failure.message}`);
+    if (!this.asideFailing) this.log.warn(`output: a set-aside batch still fails; retried every ${this.retry.max_ms} ms while newer data flows`, { target: this.sender.target, error: failure.message });
+    this.asideFailing = true;
+    this.asideRetryAt = Date.now() + this.retry.max_ms;
+    return false;
+  }
+
+  /** Counts and logs a failure: the delay before the next attempt, and whether to try the next batch meanwhile. */
+  private async failed(outcome: BatchFailure, attempt: number): Promise<{ delay: number; probe: boolean }> {
     const errorClass = outcome.kind === 'retry' ? outcome.errorClass : outcome.kind;
     this.counters.countError(errorClass, `${this.sender.target}: ${outcome.message}`);
     this.failedAttempts++;
@@ -142,8 +207,7 @@ export class DeliveryLoop {
       this.createdTarget = await this.sender.createTarget();
       if (this.createdTarget) {
         this.log.info('output: created the missing database', { target: this.sender.target });
-        await this.sleep(retryDelay(this.retry, attempt));
-        return;
+        return { delay: retryDelay(this.retry, attempt), probe: false };
       }
     }
     const state = `${outcome.kind}/${errorClass}`;
@@ -151,16 +215,10 @@ export class DeliveryLoop {
       this.failing = state;
       const fields = { target: this.sender.target, error: outcome.message, spooled_points: this.spool.stats().points };
       if (outcome.kind === 'retry') this.log.warn('output: write failed; the data stays in the spool and is retried', fields);
-      else this.log.error(this.loudMessage(outcome.kind), fields);
+      else this.log.error(loudMessage(outcome.kind, this.retry.max_ms), fields);
     }
     const delay = outcome.kind === 'retry' ? retryDelay(this.retry, attempt, outcome.retryAfterMs) : this.retry.max_ms;
-    await this.sleep(delay);
-  }
-
-  private loudMessage(kind: 'auth' | 'not_found' | 'other'): string {
-    if (kind === 'auth') return `output: the server refuses our credentials; nothing is written until they are fixed (data kept in the spool, retrying every ${this.retry.max_ms} ms)`;
-    if (kind === 'not_found') return `output: the bucket/database does not exist; nothing is written until it does (data kept in the spool, retrying every ${this.retry.max_ms} ms)`;
-    return `output: unexpected answer; data kept in the spool, retrying every ${this.retry.max_ms} ms`;
+    return { delay, probe: worthProbing(outcome) };
   }
 
   private recovered(): void {
@@ -171,32 +229,53 @@ export class DeliveryLoop {
     this.failedAttempts = 0;
   }
 
-  private reportRejected(rejected: { line: string; why: string }[]): void {
-    this.counters.rejected += rejected.length;
-    const sample = rejected[0].line;
-    this.log.warn('output: the server rejected lines; they are dropped, the rest of the batch was written', {
-      target: this.sender.target,
-      points_rejected: rejected.length,
-      reason: rejected[0].why,
-      first_line: sample.length > SAMPLE_LINE_CHARS ? sample.slice(0, SAMPLE_LINE_CHARS) + '…' : sample,
-    });
+  /**
+   * One line per reason: how many points the server rejected, why, and one of them. A reason that
+   * recurs every tick (a type conflict the server keeps) is logged at most once a minute.
+   */
+  private reportDropped(attempt: BatchAttempt): void {
+    const now = Date.now();
+    for (const [reason, d] of attempt.dropped) {
+      this.counters.rejected[reason] += d.count;
+      const seen = this.rejectLog.get(reason) ?? { atMs: -Infinity, unlogged: 0 };
+      seen.unlogged += d.count;
+      this.rejectLog.set(reason, seen);
+      if (now - seen.atMs < REJECT_LOG_EVERY_MS) continue;
+      this.log.warn('output: the server rejected lines; they are dropped, the rest of the batch was written', {
+        target: this.sender.target,
+        reason,
+        points_rejected: seen.unlogged,
+        server_said: d.message,
+        first_line: d.sample.length > SAMPLE_LINE_CHARS ? d.sample.slice(0, SAMPLE_LINE_CHARS) + '…' : d.sample,
+      });
+      seen.atMs = now;
+      seen.unlogged = 0;
+    }
+    attempt.dropped.clear();
   }
 
   /** Waits `ms` (undefined: until woken); a flush in progress shortens the wait to its deadline. */
-  private sleep(ms: number | undefined): Promise<void> {
+  private sleep(ms: number | undefined, backoff = false): Promise<void> {
     if (this.stopped) return Promise.resolve();
     let wait = ms;
     if (wait !== undefined && this.flushDeadline > Date.now()) wait = Math.min(wait, Math.max(0, this.flushDeadline - Date.now()));
-    return new Promise((resolve) => {
+    this.backingOff = backoff;
+    return new Promise<void>((resolve) => {
       this.wakeUp = resolve;
       if (wait !== undefined) this.sleepTimer = setTimeout(() => this.wake(), wait);
+    }).finally(() => {
+      this.backingOff = false;
     });
   }
 }
 
-function refusedBatch(serverMessage: string, lines: number): SendOutcome & { kind: 'other' } {
-  return {
-    kind: 'other',
-    message: `every one of the ${lines} lines of a batch was rejected (${serverMessage}): that is a refused request, not bad lines (a proxy, a wrong precision or org?); none is dropped`,
-  };
+/** Worth trying the next batch: the server answered this one (a refused connection or a 429 says nothing about it). */
+function worthProbing(failure: BatchFailure): boolean {
+  return !(failure.kind === 'retry' && (failure.errorClass === 'network' || failure.errorClass === 'http_429'));
+}
+
+function loudMessage(kind: 'auth' | 'not_found' | 'other', maxMs: number): string {
+  if (kind === 'auth') return `output: the server refuses our credentials; nothing is written until they are fixed (data kept in the spool, retrying every ${maxMs} ms)`;
+  if (kind === 'not_found') return `output: the bucket/database does not exist; nothing is written until it does (data kept in the spool, retrying every ${maxMs} ms)`;
+  return `output: unexpected answer; data kept in the spool, retrying every ${maxMs} ms`;
 }

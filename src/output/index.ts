@@ -1,4 +1,4 @@
 // Public surface of the outputs.
 export { Output, createOutput, createSender, type OutputDeps } from './output.js';
-export type { OutputStats, DropReason } from './stats.js';
+export { DROP_REASONS, type OutputStats, type DropReason } from './stats.js';
 export type { Sender, SendOutcome } from './sender.js';

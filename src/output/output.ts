@@ -14,6 +14,10 @@ import type { Sender } from './sender.js';
 import type { OutputStats } from './stats.js';
 import { definitionOf } from './types.js';
 
+/** Sub-directory of an output's spool holding its set-aside batches. */
+const ASIDE_DIR = 'aside';
+const ASIDE_MIN_BYTES = 1024 * 1024;
+
 export interface OutputDeps {
   log: Logger;
   /** Replaces the sender built from the config (tests). */
@@ -28,6 +32,7 @@ export class Output {
   readonly name: string;
   readonly precision: Precision;
   private readonly spool: Spool;
+  private readonly aside: Spool;
   private readonly loop: DeliveryLoop;
   private readonly sender: Sender;
   private pending: string[] = [];
@@ -48,9 +53,13 @@ export class Output {
     const definition = definitionOf(cfg);
     this.precision = definition.precision(cfg);
     const log = deps.log.child(cfg.name);
-    this.spool = Spool.open({ dir: definition.spoolsToDisk ? join(spoolCfg.dir, cfg.name) : null, maxBytes: spoolCfg.max_bytes, segmentBytes: spoolCfg.segment_bytes, log });
+    const dir = definition.spoolsToDisk ? join(spoolCfg.dir, cfg.name) : null;
+    this.spool = Spool.open({ dir, maxBytes: spoolCfg.max_bytes, segmentBytes: spoolCfg.segment_bytes, log });
+    // Batches that kept failing while newer ones were accepted: a quarter of the bound, kept apart.
+    const asideBytes = Math.max(ASIDE_MIN_BYTES, Math.floor(spoolCfg.max_bytes / 4));
+    this.aside = Spool.open({ dir: dir && join(dir, ASIDE_DIR), maxBytes: asideBytes, segmentBytes: Math.min(spoolCfg.segment_bytes, asideBytes), log: log.child('aside') });
     this.sender = deps.sender ?? createSender(cfg);
-    this.loop = new DeliveryLoop(this.spool, this.sender, cfg.retry, log);
+    this.loop = new DeliveryLoop(this.spool, this.aside, this.sender, cfg.retry, log);
     this.spool.onAppend = () => this.loop.dataArrived();
     this.loop.start();
   }
@@ -114,28 +123,39 @@ export class Output {
     await this.loop.stop();
     await this.sender.close();
     await this.spool.close();
+    await this.aside.close();
   }
 
   stats(): OutputStats {
     const c = this.loop.counters;
     const s = this.spool.stats();
+    const a = this.aside.stats();
     const sc = this.spool.counters;
+    const ac = this.aside.counters;
     return {
       name: this.name,
       type: this.cfg.type,
       pointsWritten: c.pointsWritten,
-      pointsDropped: { rejected: c.rejected, spool_full: sc.droppedFull, spool_unwritable: sc.droppedUnwritable + sc.unreadablePoints, shutdown: sc.droppedAtShutdown },
+      pointsDropped: {
+        ...c.rejected,
+        spool_full: sc.droppedFull + ac.droppedFull,
+        spool_unwritable: sc.droppedUnwritable + sc.unreadablePoints + ac.droppedUnwritable + ac.unreadablePoints,
+        shutdown: sc.droppedAtShutdown + ac.droppedAtShutdown,
+      },
       pointsRetried: c.pointsRetried,
+      pointsSetAside: c.pointsSetAside,
       requests: c.requests,
       errors: { ...c.errors },
       lastSuccessMs: c.lastSuccessMs,
       lastError: c.lastError ?? (sc.lastDiskError ? { atMs: sc.lastDiskErrorAtMs, message: `spool: ${sc.lastDiskError}` } : null),
-      spoolBytes: s.bytes,
-      spoolMemoryBytes: s.memoryBytes,
-      spoolBatches: s.batches,
-      spoolPoints: s.points,
-      spoolCorruptBytes: sc.corruptBytes,
-      spoolDiskErrors: sc.diskErrors,
+      spoolBytes: s.bytes + a.bytes,
+      spoolMemoryBytes: s.memoryBytes + a.memoryBytes,
+      spoolBatches: s.batches + a.batches,
+      spoolPoints: s.points + a.points,
+      spoolAsidePoints: a.points,
+      spoolMemoryPoints: s.memoryPoints + a.memoryPoints,
+      spoolCorruptBytes: sc.corruptBytes + ac.corruptBytes,
+      spoolDiskErrors: sc.diskErrors + ac.diskErrors,
     };
   }
 }

@@ -1,5 +1,6 @@
 // What one attempt to deliver a body of lines can come to. The delivery loop decides what to do
 // (retry, split, drop); senders only say what happened.
+import type { LineRejection } from './line-rejections.js';
 
 export type RetryClass = 'network' | 'timeout' | 'http_5xx' | 'http_429' | 'http_408';
 
@@ -9,8 +10,8 @@ export type SendOutcome =
   | { kind: 'retry'; errorClass: RetryClass; message: string; retryAfterMs?: number }
   /** 413: the body is too large; split it. */
   | { kind: 'too_large'; message: string }
-  /** 400/422: some line is bad; find it by bisection. */
-  | { kind: 'rejected'; message: string }
+  /** 400/422 about lines: drop the lines named, or find them by bisection (line-rejections.ts). */
+  | ({ kind: 'rejected'; message: string } & LineRejection)
   /** 401/403: the credentials are wrong; keep the data, retry slowly. */
   | { kind: 'auth'; message: string }
   /** The bucket or database does not exist; keep the data, retry slowly. */

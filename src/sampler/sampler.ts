@@ -151,6 +151,11 @@ export class Sampler {
     this.files.closeAll();
   }
 
+  /** The collector of that name, when enabled (the daemon finds the processes collector's book). */
+  collector(name: string): Collector | undefined {
+    return this.collectors.find((c) => c.name === name);
+  }
+
   get trackedCount(): number {
     return this.tracked.size;
   }

@@ -5,6 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONFIG_FLAGS, configFlagParseOptions, loadConfig } from '../../src/config/load.js';
+import { IssueList, type Origin } from '../../src/config/errors.js';
+import { applyFlags, type ConfigFlag } from '../../src/config/flags.js';
+import { defaultConfig } from '../../src/config/schema.js';
 import { ROOT_SPEC, leafAt } from '../../src/config/spec.js';
 import { issuesOf } from './issues-of.js';
 
@@ -70,5 +73,19 @@ describe('configuration flags', () => {
   test('flags beat the environment', () => {
     const c = loadConfig({ env: { CGFLUX_HTTP_LISTEN: '127.0.0.1:1', CGFLUX_HTTP_ENABLED: 'true' }, flags: { listen: '127.0.0.1:2', 'no-http': true }, hostname: 'h', defaultFile: '/nonexistent' });
     assert.deepEqual(c.http, { enabled: false, listen: '127.0.0.1:2' });
+  });
+
+  test('a switch sets its own setting, not http.enabled', () => {
+    const config = defaultConfig('h');
+    const origins = new Map<string, Origin>();
+    const switches: ConfigFlag[] = [
+      { flag: '--no-self-metrics', path: 'self_metrics.enabled', arg: '', help: 'do not write cgflux_internal' },
+      { flag: '--per-cpu', path: 'collectors.cpu.per_cpu', arg: '', help: 'one cpu row per CPU' },
+    ];
+    applyFlags({ 'no-self-metrics': true, 'per-cpu': true }, config, new IssueList(), origins, switches);
+    assert.equal(config.self_metrics.enabled, false);
+    assert.equal(config.collectors.cpu.per_cpu, true);
+    assert.equal(config.http.enabled, true, 'http stays on');
+    assert.ok(origins.has('self_metrics.enabled') && origins.has('collectors.cpu.per_cpu'));
   });
 });

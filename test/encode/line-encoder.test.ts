@@ -199,7 +199,11 @@ describe('parity with Point#toLineProtocol()', () => {
   });
   test('container rows are identical up to field order', () => {
     fc.assert(
-      fc.property(noBackslash, noBackslash, fc.dictionary(noBackslash, noBackslash, { maxKeys: 4 }), fc.dictionary(noBackslash, fieldValue, { minKeys: 1, maxKeys: 5 }), (name, image, labels, fields) => {
+      fc.property(noBackslash, noBackslash, fc.dictionary(noBackslash, noBackslash, { maxKeys: 4 }), fc.dictionary(noBackslash, fieldValue, { minKeys: 1, maxKeys: 5 }), (name, image, labelsIn, fieldsIn) => {
+        // Labels named like a field or like cgflux's own tags are left out by design (tag-clashes.test.ts).
+        const own = ['host', 'container_name', 'container_image', 'container_version', 'compose_project', 'compose_service', 'container_id'];
+        const fields = Object.fromEntries(Object.entries(fieldsIn).filter(([k]) => k !== 'g'));
+        const labels = Object.fromEntries(Object.entries(labelsIn).filter(([k]) => !Object.hasOwn(fields, k) && !own.includes(k)));
         const samples: Sample[] = [{ container: container({ name, image, labels }), rows: [{ measurement: 'docker_container_mem', fields }] }];
         const opts = { hostname: 'h', tags: { labels_include: ['*'], labels_exclude: [], global: { g: 'x' } } };
         const ours = encodeLines(new LineEncoder(opts), samples, T, 'ns').map(canonical);

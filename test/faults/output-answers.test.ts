@@ -1,13 +1,13 @@
 // Every way an InfluxDB-speaking server can fail an output, through the real Output (spool + delivery
 // loop + HTTP sender): closed port, slow, 503, 429 + Retry-After, 413, 400 partial write, and a 400
-// that names no line. Points lost must be 0, except the lines a partial write rejected, counted
-// exactly. (A hung real server and the daemon process are in daemon-outputs.test.ts.)
+// that names no line. Points lost must be 0, except the lines the server rejected, counted
+// exactly by reason. (A hung real server and the daemon process are in daemon-outputs.test.ts.)
 import { test, describe, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { Output } from '../../src/output/output.js';
 import { freePort, ScriptedServer, type Script } from '../support/servers.js';
 import { captureLog } from '../spool/log-capture.js';
-import { linesOf, points, tempSpool, v2Config, waitFor } from '../output/helpers.js';
+import { linesDropped, linesOf, points, tempSpool, v2Config, waitFor } from '../output/helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -94,7 +94,7 @@ describe('faults: output answers', () => {
     const afterRetryAfter = server.requests[5].atMs - server.requests[4].atMs;
     assert.ok(afterRetryAfter >= 1000, `Retry-After: 1 honoured (${afterRetryAfter} ms)`);
     assertExactlyOnce(linesOf(server.requests, (r, i) => i > 4 && r.body.split('\n').length <= 16), lines.map((l) => `${l} ${T}`), '503/429/413');
-    assert.equal(s.pointsDropped.rejected, 0);
+    assert.equal(linesDropped(s), 0);
     figures.push(`http503_429_413_lost=0 requests=${s.requests}`);
   });
 
@@ -107,14 +107,15 @@ describe('faults: output answers', () => {
       r.body.includes('"conflict"') ? { status: 400, body: '{"code":"invalid","message":"partial write: field type conflict: input field \\"v\\" on measurement \\"m\\" is type string"}' } : { status: 204 },
     );
     output.writeLines(all);
-    await waitFor('delivery', 10_000, () => output.stats().pointsWritten + output.stats().pointsDropped.rejected === all.length);
+    await waitFor('delivery', 10_000, () => output.stats().pointsWritten + linesDropped(output.stats()) === all.length);
     const s = output.stats();
-    assert.equal(s.pointsDropped.rejected, badAt.length);
+    assert.equal(s.pointsDropped.type_conflict, badAt.length);
+    assert.equal(linesDropped(s), badAt.length);
     assert.equal(s.pointsWritten, good.length);
     assertExactlyOnce(linesOf(server.requests, (r) => !r.body.includes('"conflict"')), good, 'partial write');
     const warn = log.lines.find((l) => l.msg.includes('rejected lines'));
     assert.equal(warn?.fields?.points_rejected, badAt.length);
-    figures.push(`partial_write_rejected=${s.pointsDropped.rejected} (of ${badAt.length} bad) other_lost=0`);
+    figures.push(`partial_write_rejected=${s.pointsDropped.type_conflict} (of ${badAt.length} bad) other_lost=0`);
   });
 
   test('a 400 that names no line (a proxy answering 400 to everything): no line dropped, loud, retried slowly', async () => {
@@ -125,7 +126,7 @@ describe('faults: output answers', () => {
     output.write(points(30), T);
     await waitFor('several attempts', 5000, () => server.requests.length >= 4);
     const s = output.stats();
-    assert.equal(s.pointsDropped.rejected, 0, 'nothing dropped');
+    assert.equal(linesDropped(s), 0, 'nothing dropped');
     assert.equal(s.spoolPoints, 30, 'the batch stays spooled');
     assert.ok(server.requests.every((r) => r.body.split('\n').length === 30), 'no bisection: every attempt sends the whole batch');
     const gaps = server.requests.slice(1, 4).map((r, i) => r.atMs - server.requests[i].atMs);
@@ -138,36 +139,31 @@ describe('faults: output answers', () => {
     figures.push(`proxy_400_lost=0 attempts_while_broken=${server.requests.length - 1}`);
   });
 
-  test('InfluxDB 2 style 400 for the request (invalid precision) and a line-level 400 for every line: nothing dropped', async () => {
-    // Phase 1: "invalid precision" names no line. Phase 2: a line-level message, but for every line
-    // (e.g. a precision mismatch: every timestamp out of range) — bisection ends with all rejected.
+  test('InfluxDB 2 style 400 for the request (invalid precision) keeps the batch; a line-level 400 for every line drops them all', async () => {
+    // Phase 1: "invalid precision" names no line: kept, retried. Phase 2: every line unparsable
+    // (timestamps out of range): the lines are dropped and counted, the batch no longer blocks.
     let phase = 1;
     const { server, output, log } = await setup(
       () => {
         if (phase === 1) return { status: 400, body: '{"code":"invalid","message":"invalid precision; valid precision units are ns, us, ms, and s"}' };
-        if (phase === 2) return { status: 400, body: '{"code":"invalid","message":"unable to parse \'m,k=t v=1i 1700000000000\': time outside range"}' };
-        return { status: 204 };
+        return { status: 400, body: '{"code":"invalid","message":"unable to parse \'m,k=t v=1i 1700000000000\': time outside range"}' };
       },
       { retry: { initial_ms: 20, max_ms: 250 } },
     );
     output.write(points(8), T);
     await waitFor('phase 1 attempts', 5000, () => server.requests.length >= 2);
-    assert.equal(output.stats().pointsDropped.rejected, 0);
+    assert.equal(linesDropped(output.stats()), 0);
+    assert.equal(output.stats().spoolPoints, 8);
+    assert.ok(log.count('error', 'unexpected answer') >= 1, 'loud');
     phase = 2;
-    const before = server.requests.length;
-    // One full bisection (2n − 1 = 15 requests), then whole-batch retries only.
-    await waitFor('bisection and two whole-batch retries', 8000, () => server.requests.length >= before + 15 + 2);
+    await waitFor('the batch rejected line by line', 8000, () => output.stats().pointsDropped.unparsable === 8);
     const s = output.stats();
-    assert.equal(s.pointsDropped.rejected, 0, 'all lines rejected → none dropped');
-    assert.equal(s.spoolPoints, 8);
-    const afterBisection = server.requests.slice(before + 15);
-    assert.ok(afterBisection.every((r) => r.body.split('\n').length === 8), 'no second bisection');
-    assert.match(s.lastError!.message, /every one of the 8 lines of a batch was rejected/);
-    assert.ok(log.count('error', 'unexpected answer') >= 1);
-    phase = 3;
-    await waitFor('delivery', 5000, () => output.stats().pointsWritten === 8);
-    assertExactlyOnce(linesOf([server.requests.at(-1)!]), points(8).map((l) => `${l} ${T}`), 'all-rejected batch');
-    figures.push(`request_level_400_lost=0 all_lines_rejected_lost=0`);
+    assert.equal(s.spoolPoints, 0, 'nothing left blocking the spool');
+    assert.equal(s.pointsWritten, 0);
+    const warn = log.lines.find((l) => l.msg.includes('rejected lines'));
+    assert.equal(warn?.fields?.reason, 'unparsable');
+    assert.match(String(warn?.fields?.first_line), /^m,k=t v=\d+i /);
+    figures.push(`request_level_400_lost=0 all_lines_unparsable_dropped=${s.pointsDropped.unparsable}`);
   });
 
   test('figures', () => {

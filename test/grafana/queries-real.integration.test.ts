@@ -130,7 +130,7 @@ describe('every dashboard query on real cgflux data written through influxdb_v1'
     const measurements = (await influxExec('SHOW MEASUREMENTS', DB))[0]?.values.map((v) => v[0]);
     assert.deepEqual(measurements, [
       'cgflux_internal', 'docker_container_blkio', 'docker_container_context_switches', 'docker_container_cpu', 'docker_container_event',
-      'docker_container_health', 'docker_container_mem', 'docker_container_net', 'docker_container_pids', 'docker_container_psi',
+      'docker_container_health', 'docker_container_mem', 'docker_container_net', 'docker_container_pids', 'docker_container_process', 'docker_container_psi',
       'docker_container_status', 'host_cpu', 'host_mem',
     ]);
     for (const [cq, n] of Object.entries(downsampled)) assert.ok(n > 0, `${cq} wrote ${n} points`);
@@ -208,6 +208,17 @@ describe('every dashboard query on real cgflux data written through influxdb_v1'
     const events = await run('container-detail.json', 'panel "Events"', { container: late });
     const actions = events[0]?.values.map((v) => `${v[1]}:${v[2]}`);
     assert.deepEqual(actions?.filter((a) => /^(start|die):/.test(a)), [`die:${LATE_EXIT_CODE}`, 'start:null'], JSON.stringify(events));
+  });
+
+  test('processes tables: the limited container\'s busy shell leads by CPU and its processes show by memory', async () => {
+    const cpu = await run('container-detail.json', 'panel "Top processes by CPU over the range"', { container: feeders.names.limited });
+    const top = [...cpu].sort((a, b) => Math.max(...numbers([b], 'cpu')) - Math.max(...numbers([a], 'cpu')))[0];
+    assert.equal(top?.tags?.process, 'sh', JSON.stringify(cpu.map((s) => s.tags)));
+    const busy = numbers([top], 'cpu')[0];
+    assert.ok(busy > 1 && busy <= LIMITS.cpus * 100 * 1.2, `the busy shell's mean CPU ${busy} % under a ${LIMITS.cpus} CPU quota`);
+    assert.ok(numbers([top], 'pid')[0] > 0);
+    const mem = await run('container-detail.json', 'panel "Top processes by memory over the range"', { container: feeders.names.limited });
+    assert.ok(mem.length >= 1 && Math.min(...numbers(mem, 'rss max')) > 0, JSON.stringify(mem));
   });
 
   test('capacity dashboard: limits and compose service come through the downsampling', async () => {

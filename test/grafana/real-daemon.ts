@@ -23,7 +23,7 @@ export function daemonConfig(o: DaemonOptions): Record<string, unknown> {
     interval: '1s',
     host: { hostname: o.hostname },
     docker: { include: { labels: [o.includeLabel] } },
-    collectors: { network: { include_loopback: true } },
+    collectors: { network: { include_loopback: true }, processes: { enabled: true } },
     spool: { dir: join(o.dir, 'spool') },
     outputs: [{ type: 'influxdb_v1', name: OUTPUT_NAME, url: INFLUX_V1_URL, database: o.database, create_database: true }],
     http: { enabled: false },

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { Output } from '../../src/output/output.js';
 import { ScriptedServer, type ScriptedReply } from '../support/servers.js';
 import { captureLog } from '../spool/log-capture.js';
-import { linesOf, points, tempSpool, v1Config, v2Config, waitFor } from './helpers.js';
+import { linesDropped, linesOf, points, tempSpool, v1Config, v2Config, waitFor } from './helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -59,7 +59,7 @@ describe('delivery', () => {
     output.write(points(10), T);
     await waitFor('delivery', 5000, () => output.stats().pointsWritten === 10);
     assert.deepEqual(linesOf(server.requests, (r) => r.body.split('\n').length <= 3), points(10).map((l) => `${l} ${T}`));
-    assert.equal(output.stats().pointsDropped.rejected, 0);
+    assert.equal(linesDropped(output.stats()), 0);
   });
 
   test('400 partial write: bisection drops exactly the bad lines, the rest is delivered', async () => {
@@ -74,10 +74,10 @@ describe('delivery', () => {
         : { status: 204 },
     );
     output.writeLines(all);
-    await waitFor('delivery', 5000, () => output.stats().pointsWritten + output.stats().pointsDropped.rejected === all.length);
+    await waitFor('delivery', 5000, () => output.stats().pointsWritten + linesDropped(output.stats()) === all.length);
     const s = output.stats();
     assert.equal(s.pointsWritten, 37);
-    assert.equal(s.pointsDropped.rejected, 3);
+    assert.equal(s.pointsDropped.unparsable, 3, 'counted by reason');
     const accepted = linesOf(server.requests, (r) => !/v=1i,v=2i|bad line|unterminated/.test(r.body));
     assert.deepEqual(accepted, good, 'every good line accepted exactly once, in order');
     const warn = log.lines.find((l) => l.msg.includes('rejected lines'));
@@ -88,7 +88,7 @@ describe('delivery', () => {
   test('400 for a single line: that line is rejected', async () => {
     const { output } = await setup(() => ({ status: 400, body: '{"message":"unable to parse"}' }));
     output.writeLines(['x']);
-    await waitFor('rejection', 5000, () => output.stats().pointsDropped.rejected === 1);
+    await waitFor('rejection', 5000, () => output.stats().pointsDropped.unparsable === 1);
     assert.equal(output.stats().requests, 1);
   });
 

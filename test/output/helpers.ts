@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InfluxV1Output, InfluxV2Output, SpoolConfig } from '../../src/config/schema.js';
 import { splitLines } from '../../src/encode/split-lines.js';
+import { LINE_REASONS } from '../../src/output/line-rejections.js';
+import type { OutputStats } from '../../src/output/stats.js';
 import type { RecordedRequest } from '../support/servers.js';
 
 export function v2Config(url: string, over: Partial<InfluxV2Output> = {}): InfluxV2Output {
@@ -62,4 +64,9 @@ export async function waitFor(what: string, timeoutMs: number, probe: () => bool
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Points the server rejected, whatever the reason. */
+export function linesDropped(s: OutputStats): number {
+  return LINE_REASONS.reduce((n, r) => n + s.pointsDropped[r], 0);
 }

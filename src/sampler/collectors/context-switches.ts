@@ -1,11 +1,13 @@
 // docker_container_context_switches: voluntary and involuntary context switches summed over every
 // thread of every process of the container's cgroup, kept MONOTONIC while threads come and go.
 //
-// Threads are listed from the cgroup itself (v1 `tasks`, v2 `cgroup.threads`: every tid, one kept
-// read) rather than readdir(/proc/<pid>/task) per process (5.4 µs each); processes are counted from
-// `cgroup.procs`. Each thread's counters are read from /proc/<tid>/status, which shows THAT task's
-// counters (the /proc/<pid>/status of a process shows its leader thread only — see
-// parsers/proc-task-status.ts), through the documented hidden /proc/<tid> directories.
+// Threads are listed by the shared TaskLister (tasks/task-lister.ts): the cgroup lists (v1
+// `tasks`, v2 `cgroup.threads`: every tid, one kept read) when cgflux shares proc_root's pid
+// namespace, else a scan of proc_root (readdir of /proc/<pid>/task per process). A running
+// container whose tasks cannot be seen ships no row (never zeros). Each thread's counters are read
+// from /proc/<tid>/status, which shows THAT task's counters (the /proc/<pid>/status of a process
+// shows its leader thread only — see parsers/proc-task-status.ts), through the documented hidden
+// /proc/<tid> directories.
 //
 // Monotonic total: each thread's last value is remembered (keyed by tid); a tick adds the deltas.
 // A thread that exited keeps its contribution. A reused tid counts as a new thread when its kept
@@ -24,10 +26,9 @@
 // tasks that ended between ticks included — and no per-thread file is read. Each row's `method`
 // tag says which count it is: `kernel` (exact) or `proc` (a lower bound).
 import { defineCollector, type Collector, type CollectorContext } from '../collector.js';
-import type { CgroupPaths } from '../../model.js';
 import { GONE, ProcFiles } from '../proc-files.js';
-import { parsePidList } from '../parsers/pid-list.js';
 import { parseTaskStatus } from '../parsers/proc-task-status.js';
+import { newTaskCache, sharedTaskLister, type TaskCache, type TaskLister } from '../tasks/task-lister.js';
 import { cgroupIdOf, type KernelSwitches, type MethodSetting } from '../kernel-switches/kernel-switches.js';
 import type { SwitchCounts } from '../kernel-switches/protocol.js';
 import { sharedKernelSwitches, TickSnapshot } from '../kernel-switches/shared.js';
@@ -50,6 +51,8 @@ interface ContainerThreads {
   voluntary: bigint;
   involuntary: bigint;
   tick: number;
+  /** This tick's task lists. */
+  tasks: TaskCache;
   /** The cgroup v2 id the kernel counts this container under (its unified directory's inode); null: not a cgroup2 directory. */
   cgroupId?: bigint | null;
 }
@@ -57,28 +60,18 @@ interface ContainerThreads {
 const KERNEL_TAGS = Object.freeze({ method: 'kernel' });
 const PROC_TAGS = Object.freeze({ method: 'proc' });
 
-/** [directory, pid list file, thread list file]; v1 uses any mounted controller's directory. */
-function listFiles(cgroup: CgroupPaths): [string, string] | undefined {
-  if (cgroup.version === 2) {
-    const dir = cgroup.dirs.unified;
-    return dir ? [`${dir}/cgroup.procs`, `${dir}/cgroup.threads`] : undefined;
-  }
-  const d = cgroup.dirs;
-  const dir = d.pids ?? d.cpu ?? d.cpuacct ?? d.memory ?? d.blkio ?? d.cpuset;
-  return dir ? [`${dir}/cgroup.procs`, `${dir}/tasks`] : undefined;
-}
-
 export interface ContextSwitchesOptions {
   /** Shared descriptor cache (tests pass their own to inspect it). */
   files?: ProcFiles;
+  /** The process-wide lister by default (one host /proc scan per tick for every collector). */
+  tasks?: TaskLister;
   /** The kernel counter; without one, every row is counted from /proc. */
   kernel?: KernelSwitches;
 }
 
 export function createContextSwitchesCollector(options: ContextSwitchesOptions = {}): Collector<ContainerThreads> {
   const files = options.files ?? new ProcFiles();
-  const pids: number[] = [];
-  const tids: number[] = [];
+  const tasks = options.tasks ?? sharedTaskLister();
   const snapshot = options.kernel && new TickSnapshot(options.kernel);
 
   /**
@@ -145,15 +138,11 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
 
   return {
     name: NAME,
-    createState: () => ({ threads: new Map(), voluntary: 0n, involuntary: 0n, tick: 0 }),
+    createState: () => ({ threads: new Map(), voluntary: 0n, involuntary: 0n, tick: 0, tasks: newTaskCache() }),
     collect(ctx, state, out) {
-      const lists = listFiles(ctx.cgroup);
-      if (!lists) return;
-      const procsText = ctx.read(lists[0]);
-      const tidsText = procsText === undefined ? undefined : ctx.read(lists[1]);
-      if (procsText === undefined || tidsText === undefined) return;
-      const malformed = parsePidList(procsText, pids) + parsePidList(tidsText, tids);
-      if (malformed > 0) ctx.errors.count(NAME, 'malformed', malformed);
+      const listed = tasks.list(ctx, NAME, true, state.tasks);
+      if (!listed) return;
+      const { pids, tids } = listed;
 
       const counts = exact(ctx, state);
       if (counts) {
@@ -164,6 +153,7 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
         });
         return;
       }
+
       state.tick++;
       let threads = 0;
       for (const tid of tids) if (account(ctx, state, tid)) threads++;

@@ -11,6 +11,7 @@ import { statusCollector } from './status.js';
 import { blkioCollector } from './blkio.js';
 import { networkCollector } from './network.js';
 import { contextSwitchesCollector } from './context-switches.js';
+import { processesCollector } from './processes.js';
 
 /** `collectors.host`: host rows, read once per tick by the sampler (host.ts), not per container. */
 const hostSettings = defineSettings({ name: 'host', spec: {}, defaults: { enabled: true } });
@@ -20,7 +21,7 @@ const eventsSettings = defineSettings({ name: 'events', spec: {}, defaults: { en
 /** The per-container collectors, in the order of a container's rows: add a new one here. */
 const ROW_ORDER = [
   cpuCollector, memoryCollector, pidsCollector, psiCollector, statusCollector,
-  blkioCollector, networkCollector, contextSwitchesCollector,
+  blkioCollector, networkCollector, contextSwitchesCollector, processesCollector,
 ] as const;
 
 /** Every `collectors.*` section, in the order `config check` renders them. */

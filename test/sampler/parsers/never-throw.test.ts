@@ -9,6 +9,9 @@ import { countCpuList } from '../../../src/sampler/parsers/cpu-list.js';
 import { parsePsi } from '../../../src/sampler/parsers/psi.js';
 import { parseProcStat } from '../../../src/sampler/parsers/proc-stat.js';
 import { parseMeminfo } from '../../../src/sampler/parsers/meminfo.js';
+import { parsePidStat } from '../../../src/sampler/parsers/proc-pid-stat.js';
+import { parseVmRssBytes } from '../../../src/sampler/parsers/proc-pid-status.js';
+import { formatCmdline } from '../../../src/sampler/parsers/cmdline.js';
 
 const KEYS = ['anon', 'file', 'pgfault', 'total_rss', 'oom_kill'] as const;
 const WANTED = wantedKeys(KEYS);
@@ -29,8 +32,24 @@ describe('parsers on arbitrary input', () => {
         parsePsi(text);
         parseProcStat(text);
         parseMeminfo(text, new Set(['MemTotal']));
+        parsePidStat(text);
+        parseVmRssBytes(text);
+        const line = formatCmdline(Buffer.from(text, 'latin1'), 50);
+        assert.ok(line.length <= 50 && !/[\u0000-\u001f]/.test(line));
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  test('/proc/<pid>/stat: any comm (parentheses, spaces, any byte but NUL) reads back with the fields after it', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 15 }).map((b) => Buffer.from(b.map((x) => x || 1)).toString('latin1')), fc.nat(), fc.nat(), (comm, utime, rss) => {
+        const text = `77 (${comm}) S 1 77 77 0 -1 0 1 0 2 0 ${utime} 3 0 0 20 0 1 0 9 100 ${rss} 0 0\n`;
+        const s = parsePidStat(text);
+        assert.equal(s?.utimeTicks, BigInt(utime));
+        assert.equal(s?.rssPages, BigInt(rss));
+        assert.equal(s?.comm, Buffer.from(comm, 'latin1').toString('utf8'));
+      }),
     );
   });
 
