@@ -2,7 +2,7 @@
 // floor and Docker's stats API; a synthetic 5,000-container host; encoding; end to end into
 // VictoriaMetrics. Prints a table with PASS/MISS per target and writes bench/results.json.
 //   npm run bench                     everything (~5 min on 2 cores)
-//   npm run bench -- --only real,encode   some stages (real, synthetic, encode, e2e, tasks)
+//   npm run bench -- --only real,encode   some stages (real, synthetic, encode, e2e, tasks, context-switches)
 //   npm run bench -- --quick          fewer rounds, for trying the harness (figures not reportable)
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,10 +18,11 @@ import { measureEncoding, type EncodeResult } from './stages/encode.js';
 import { sampleRows } from './stages/encode-samples.js';
 import { runE2eStage, type E2eResult } from './stages/e2e.js';
 import { runTasksStage, tasksRows, type TasksResult } from './stages/tasks.js';
+import { contextSwitchesRows, runContextSwitchesStage, type ContextSwitchesResult } from './stages/context-switches.js';
 import { checkTargets, verdict } from './targets.js';
 import { num, table, targetsTable } from './report.js';
 
-const STAGES = ['real', 'synthetic', 'encode', 'e2e', 'tasks'] as const;
+const STAGES = ['real', 'synthetic', 'encode', 'e2e', 'tasks', 'context-switches'] as const;
 type Stage = (typeof STAGES)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
@@ -67,6 +68,8 @@ async function main(): Promise<number> {
   });
   const e2e: E2eResult | undefined = await stage('e2e', errors, () => runE2eStage({ seconds: quick ? 2 : 5 }, log));
   const tasks: TasksResult | undefined = await stage('tasks', errors, () => runTasksStage(config, { containers: 20, ticks: quick ? 10 : 40 }, log));
+  const contextSwitches: ContextSwitchesResult | undefined = await stage('context-switches', errors, () =>
+    runContextSwitchesStage(config, { containers: 20, ticks: quick ? 10 : 60 }, log));
   if (synthetic?.errors.length) errors.synthetic = synthetic.errors.join('; ');
 
   const layoutResult = (layout: 'v1' | 'v2') => synthetic?.layouts[layout];
@@ -115,6 +118,7 @@ async function main(): Promise<number> {
     encode,
     e2e,
     tasks,
+    context_switches: contextSwitches,
     targets: checks.map((c) => ({ ...c, verdict: verdict(c) })),
     errors,
   });
@@ -147,6 +151,7 @@ async function main(): Promise<number> {
   if (encode) rows.push(['encode: cgflux / Point lines/s', `${num(encode.cgflux_lines_per_s, 0)} / ${num(encode.point_lines_per_s, 0)} (${num(encode.speedup, 1)}×)`]);
   if (e2e) rows.push(['end to end into VictoriaMetrics (spool on)', `${num(e2e.points_per_s, 0)} points/s`]);
   if (tasks) rows.push(...tasksRows(tasks, num));
+  if (contextSwitches) rows.push(...contextSwitchesRows(contextSwitches, num));
   process.stdout.write(`\n${table(['measure (medians)', 'value'], rows)}\n\n${targetsTable(checks)}\n\n`);
   for (const [name, message] of Object.entries(errors)) process.stdout.write(`stage ${name} FAILED: ${message.split('\n')[0]}\n`);
   process.stdout.write(`results: ${out} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);

@@ -4,13 +4,14 @@
 #   - dockerd without bridge networking (containers run with --network none)
 #   - the test image cgflux-test/busybox:latest, built with `docker import` (no registry needed)
 #   - InfluxDB 1.x on 127.0.0.1:8086 and VictoriaMetrics on 127.0.0.1:8428
+#   - the native context-switch counter (scripts/build-native.sh) and bpftrace, its test reference
 # Every service listens on loopback only.
 set -euo pipefail
 
 STATE_DIR=${CGFLUX_TEST_STATE:-/var/lib/cgflux-test}
 LOG_DIR=$STATE_DIR/log
 IMAGE=cgflux-test/busybox:latest
-PACKAGES=(docker.io busybox-static influxdb victoria-metrics iproute2 docker-compose util-linux procps curl)
+PACKAGES=(docker.io busybox-static influxdb victoria-metrics iproute2 docker-compose util-linux procps curl bpftrace)
 
 say() { printf '[test-env] %s\n' "$*"; }
 
@@ -101,5 +102,10 @@ else
     -retentionPeriod=10y -search.latencyOffset=0s -search.disableCache >"$LOG_DIR/victoria-metrics.log" 2>&1 &
   wait_for 60 VictoriaMetrics curl -fsS -o /dev/null http://127.0.0.1:8428/health || { tail -n 30 "$LOG_DIR/victoria-metrics.log" >&2; exit 1; }
 fi
+
+# --- native context-switch counter and its reference (bpftrace needs tracefs) ---------------
+"$(dirname "$0")/build-native.sh" --strict
+[ -d /sys/kernel/tracing/events ] || mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null \
+  || say "warning: tracefs is not mounted: the bpftrace reference of the context-switch tests cannot run"
 
 say "ready: docker ($(docker version -f '{{.Server.Version}}')), influxdb 1.x http://127.0.0.1:8086, victoria-metrics http://127.0.0.1:8428"

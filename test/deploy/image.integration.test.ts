@@ -4,11 +4,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DOCKER_SOCKET, requireDocker } from '../support/services.js';
 import { docker, removeContainer, startContainer, uniqueName, waitFor } from '../support/docker.js';
 import { ensureCgfluxImage, sh } from '../support/cgflux-image.js';
+import { REPO_ROOT } from '../grafana/queries.js';
 
 const run = promisify(execFile);
 
@@ -131,5 +133,19 @@ describe('cgflux container image', () => {
       '-v', `${DOCKER_SOCKET}:/var/run/docker.sock:ro`, '-e', 'CGFLUX_HOST_PROC_ROOT=/proc', image, '--once', '--output', 'stdout', '--gap', '0'],
     { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }).catch((err) => ({ stderr: String(err.stderr ?? err.message) }));
     assert.match(stderr, /^cgflux: host\.proc_root \/proc is not the host's \/proc: it shows \d+ processes and no kernel threads/m);
+  });
+  // The optional native helper is in the image only when scripts/build-native.sh ran (test-env.sh runs it).
+  test('context switches: counted by the kernel with CAP_SYS_ADMIN (the helper\'s only), from /proc without, the log says why', { skip: !existsSync(join(REPO_ROOT, 'native/switches/build/cgflux-switches')) }, async () => {
+    const socketGroup = String(statSync(DOCKER_SOCKET).gid);
+    for (const [caps, method] of [[[], 'proc'], [['--cap-add', 'SYS_ADMIN'], 'kernel']] as const) {
+      const { stdout, stderr } = await run('docker', ['run', '--rm', ...COMPOSE_SHAPE, ...caps, '--group-add', socketGroup, image, '--once', '--output', 'stdout'],
+        { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
+      const rows = stdout.split('\n').filter((l) => l.startsWith('docker_container_context_switches,'));
+      assert.ok(rows.length > 0, stderr);
+      for (const row of rows) assert.match(row, new RegExp(`,method=${method} `));
+      const said = stderr.split('\n').filter((l) => l.includes('[context-switches]'));
+      assert.equal(said.length, 1, stderr);
+      assert.match(said[0], method === 'kernel' ? /counted by the kernel/ : /counted from \/proc.*Operation not permitted/);
+    }
   });
 });

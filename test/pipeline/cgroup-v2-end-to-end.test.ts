@@ -96,7 +96,7 @@ test('cgroup v2, cgroupfs layout (/sys/fs/cgroup/docker/<id>): every family down
   assert.match(line(lines, 'docker_container_blkio', t({ device: 'total' })), /io_service_bytes_recursive_read=1052672i,io_service_bytes_recursive_write=10493952i/);
   for (const resource of ['cpu', 'io', 'memory']) line(lines, 'docker_container_psi', t({ resource }));
   line(lines, 'docker_container_net', t({ network: 'total' }));
-  line(lines, 'docker_container_context_switches', t());
+  line(lines, 'docker_container_context_switches', t({ method: 'proc' }));
   line(lines, 'docker_container_status', t());
   line(lines, 'host_cpu', { host: 'v2host' });
   line(lines, 'host_mem', { host: 'v2host' });
@@ -123,7 +123,7 @@ test('cgroup v2, systemd layout: the families that do not depend on limits are a
   const t = (extra: Record<string, string> = {}) => containerTags('systemd', extra);
   // cgroup.threads lists 5200 (voluntary 2^64-1, involuntary 0) and 5300 (1 and 2): the sum is
   // clamped to the int64 maximum, the involuntary sum is exact.
-  assert.match(line(lines, 'docker_container_context_switches', t()), /^ voluntary=9223372036854775807i,involuntary=2i,threads=2i,/);
+  assert.match(line(lines, 'docker_container_context_switches', t({ method: 'proc' })), /^ voluntary=9223372036854775807i,involuntary=2i,threads=2i,/);
   line(lines, 'docker_container_net', t({ network: 'total' }));
   line(lines, 'docker_container_blkio', t({ device: 'total' }));
   line(lines, 'docker_container_status', t());

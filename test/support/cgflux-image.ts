@@ -15,7 +15,7 @@ export const BASE_IMAGE = 'cgflux-base/node:20';
 /** Label of every image built here, so old ones can be pruned. */
 const IMAGE_LABEL = 'io.cgflux.test-image';
 /** What the Dockerfile COPYs; the rest of the repository stays out of the context. */
-const CONTEXT_FILES = ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'config'];
+const CONTEXT_FILES = ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'config', 'native'];
 
 export async function sh(cmd: string, args: string[], opts: { cwd?: string; timeout?: number; env?: NodeJS.ProcessEnv } = {}): Promise<{ stdout: string; stderr: string }> {
   try {

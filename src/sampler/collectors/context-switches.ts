@@ -20,10 +20,18 @@
 // when it leaves (release()); above ProcFiles' cap they are opened and closed per read instead.
 // Not KeptFiles: thread exits are normal churn there would be counted as `vanished` read errors,
 // and KeptFiles cannot close one path.
+//
+// Exact counts: when the kernel counter runs (kernel-switches/, `method` setting), voluntary and
+// involuntary come from it — every switch of every task of the cgroup since it was attached,
+// tasks that ended between ticks included — and no per-thread file is read. Each row's `method`
+// tag says which count it is: `kernel` (exact) or `proc` (a lower bound).
 import { defineCollector, type Collector, type CollectorContext } from '../collector.js';
 import { GONE, ProcFiles } from '../proc-files.js';
 import { parseTaskStatus } from '../parsers/proc-task-status.js';
 import { newTaskCache, sharedTaskLister, type TaskCache, type TaskLister } from '../tasks/task-lister.js';
+import { cgroupIdOf, type KernelSwitches, type MethodSetting } from '../kernel-switches/kernel-switches.js';
+import type { SwitchCounts } from '../kernel-switches/protocol.js';
+import { sharedKernelSwitches, TickSnapshot } from '../kernel-switches/shared.js';
 
 export const CONTEXT_SWITCHES_MEASUREMENT = 'docker_container_context_switches';
 const NAME = 'context_switches';
@@ -45,18 +53,51 @@ interface ContainerThreads {
   tick: number;
   /** This tick's task lists. */
   tasks: TaskCache;
+  /** The cgroup v2 id the kernel counts this container under (its unified directory's inode); null: not a cgroup2 directory. */
+  cgroupId?: bigint | null;
 }
+
+const KERNEL_TAGS = Object.freeze({ method: 'kernel' });
+const PROC_TAGS = Object.freeze({ method: 'proc' });
 
 export interface ContextSwitchesOptions {
   /** Shared descriptor cache (tests pass their own to inspect it). */
   files?: ProcFiles;
   /** The process-wide lister by default (one host /proc scan per tick for every collector). */
   tasks?: TaskLister;
+  /** The kernel counter; without one, every row is counted from /proc. */
+  kernel?: KernelSwitches;
 }
 
 export function createContextSwitchesCollector(options: ContextSwitchesOptions = {}): Collector<ContainerThreads> {
   const files = options.files ?? new ProcFiles();
   const tasks = options.tasks ?? sharedTaskLister();
+  const snapshot = options.kernel && new TickSnapshot(options.kernel);
+
+  /**
+   * This container's exact totals when the kernel counter runs and knows the cgroup. The helper is
+   * started at the first container with a real cgroup2 directory, so a cgflux that never ticks (or
+   * reads a copied tree) never loads it; while it loads, rows are counted from /proc (and say so).
+   */
+  function exact(ctx: CollectorContext, state: ContainerThreads): SwitchCounts | undefined {
+    const kernel = options.kernel;
+    const dir = ctx.cgroup.dirs.unified;
+    if (!kernel || !snapshot || !dir) return undefined;
+    if (state.cgroupId === undefined) state.cgroupId = cgroupIdOf(dir) ?? null;
+    if (state.cgroupId === null) return undefined;
+    if (!kernel.settled) {
+      void kernel.start();
+      if (!kernel.settled) return undefined;
+    }
+    const all = snapshot.get(ctx.monotonicNs);
+    if (!all) return undefined;
+    if (state.threads.size > 0) {
+      for (const tid of state.threads.keys()) files.close(tid); // counted from /proc until now
+      state.threads.clear();
+    }
+    // No entry: no task of the cgroup was switched out since the program was attached.
+    return all.get(state.cgroupId) ?? { voluntary: 0n, involuntary: 0n };
+  }
 
   function account(ctx: CollectorContext, state: ContainerThreads, tid: number): boolean {
     let seen = state.threads.get(tid);
@@ -103,6 +144,16 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
       if (!listed) return;
       const { pids, tids } = listed;
 
+      const counts = exact(ctx, state);
+      if (counts) {
+        out.push({
+          measurement: CONTEXT_SWITCHES_MEASUREMENT,
+          tags: KERNEL_TAGS,
+          fields: { ...counts, threads: BigInt(tids.length), processes: BigInt(pids.length) },
+        });
+        return;
+      }
+
       state.tick++;
       let threads = 0;
       for (const tid of tids) if (account(ctx, state, tid)) threads++;
@@ -114,6 +165,7 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
       }
       out.push({
         measurement: CONTEXT_SWITCHES_MEASUREMENT,
+        tags: PROC_TAGS,
         fields: {
           voluntary: state.voluntary,
           involuntary: state.involuntary,
@@ -124,14 +176,21 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
     },
     release(state) {
       for (const tid of state.threads.keys()) files.close(tid);
+      if (typeof state.cgroupId === 'bigint') options.kernel?.forget(state.cgroupId);
     },
   };
 }
 
-/** `collectors.context_switches`: no option besides `enabled`. */
+export const METHOD_SETTINGS: readonly MethodSetting[] = ['auto', 'kernel', 'proc'];
+
+/**
+ * `collectors.context_switches.method`: `auto` counts with the kernel program when the helper
+ * loads (privilege: docs/deploy.md), else from /proc; `kernel` the same but a failure is logged
+ * as an error; `proc` never loads it.
+ */
 export const contextSwitchesCollector = defineCollector({
   name: NAME,
-  spec: {},
-  defaults: { enabled: true },
-  create: () => createContextSwitchesCollector(),
+  spec: { method: { leaf: { kind: 'enum', values: METHOD_SETTINGS } } },
+  defaults: { enabled: true, method: 'auto' },
+  create: (settings) => createContextSwitchesCollector({ kernel: sharedKernelSwitches(settings.method as MethodSetting) }),
 });

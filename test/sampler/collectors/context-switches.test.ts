@@ -10,6 +10,8 @@ import { FIXTURES, V1_ID, V2_ID, container, harness, view } from './fixture-cont
 const V1 = join(FIXTURES, 'cgroup-v1');
 const V2 = join(FIXTURES, 'cgroup-v2');
 const M = 'docker_container_context_switches';
+/** Without a kernel counter every row is the /proc lower bound, and says so. */
+const PROC = { method: 'proc' };
 
 function status(tgid: number, pid: number, voluntary: bigint | number, involuntary: bigint | number): string {
   return `Name:\tapp\nState:\tS (sleeping)\nTgid:\t${tgid}\nPid:\t${pid}\nvoluntary_ctxt_switches:\t${voluntary}\nnonvoluntary_ctxt_switches:\t${involuntary}\n`;
@@ -38,7 +40,7 @@ test('v1: sums every thread (not only the process leaders), counts threads and p
     const rows = h.collect(createContextSwitchesCollector());
     assert.equal(rows[0].measurement, M);
     // 4100 (150, 7) + its thread 4101 (1000, 30) + 4200 (25, 3)
-    assert.deepEqual(view(rows), [[{}, fields(1175n, 40n, 3n, 2n)]]);
+    assert.deepEqual(view(rows), [[PROC, fields(1175n, 40n, 3n, 2n)]]);
     assert.equal(h.errors.total(), 0);
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -83,7 +85,7 @@ test('a listed thread that exited before its status was read is neither a thread
   const { root, dir, h } = v1Copy();
   try {
     writeFileSync(`${dir}/tasks`, '4100\n4101\n4200\n4777\n');
-    assert.deepEqual(view(h.collect(createContextSwitchesCollector())), [[{}, fields(1175n, 40n, 3n, 2n)]]);
+    assert.deepEqual(view(h.collect(createContextSwitchesCollector())), [[PROC, fields(1175n, 40n, 3n, 2n)]]);
     assert.equal(h.errors.total(), 0);
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -94,7 +96,7 @@ test('a malformed status is counted, that thread still counts as a thread, the r
   const { root, h } = v1Copy();
   try {
     writeFileSync(`${root}/proc/4101/status`, 'Name:\tapp\nvoluntary_ctxt_switches:\t1x\n');
-    assert.deepEqual(view(h.collect(createContextSwitchesCollector())), [[{}, fields(175n, 10n, 3n, 2n)]]);
+    assert.deepEqual(view(h.collect(createContextSwitchesCollector())), [[PROC, fields(175n, 10n, 3n, 2n)]]);
     assert.deepEqual(h.errors.entries(), [['context_switches', 'malformed', 1]]);
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -107,7 +109,7 @@ test('v2 cgroupfs: threads from cgroup.threads, processes from cgroup.procs', ()
     cgroup: { version: 2, driver: 'cgroupfs', dirs: { unified: `${V2}/sys/fs/cgroup/docker/${V2_ID}` } },
     procRoot: `${V2}/proc`, sysRoot: `${V2}/sys`,
   });
-  assert.deepEqual(view(h.collect(createContextSwitchesCollector())), [[{}, fields(20013n, 401n, 3n, 1n)]]);
+  assert.deepEqual(view(h.collect(createContextSwitchesCollector())), [[PROC, fields(20013n, 401n, 3n, 1n)]]);
 });
 
 test('v2 systemd: a counter at 2^64-1 is summed exactly (the encoder clamps)', () => {
@@ -116,7 +118,7 @@ test('v2 systemd: a counter at 2^64-1 is summed exactly (the encoder clamps)', (
     cgroup: { version: 2, driver: 'systemd', dirs: { unified: `${V2}/sys/fs/cgroup/system.slice/docker-${V2_ID}.scope` } },
     procRoot: `${V2}/proc`, sysRoot: `${V2}/sys`,
   });
-  assert.deepEqual(view(h.collect(createContextSwitchesCollector())), [[{}, fields(18446744073709551616n, 2n, 2n, 2n)]]);
+  assert.deepEqual(view(h.collect(createContextSwitchesCollector())), [[PROC, fields(18446744073709551616n, 2n, 2n, 2n)]]);
 });
 
 test('descriptors: capped, and all of a container’s closed when it leaves', () => {
@@ -127,8 +129,8 @@ test('descriptors: capped, and all of a container’s closed when it leaves', ()
     cgroup: { version: 2, driver: 'cgroupfs', dirs: { unified: `${V2}/sys/fs/cgroup/docker/${V2_ID}` } },
     procRoot: `${V2}/proc`, sysRoot: `${V2}/sys`,
   });
-  assert.deepEqual(view(h.collect(collector)), [[{}, fields(20013n, 401n, 3n, 1n)]]);
-  assert.deepEqual(view(h.collect(collector)), [[{}, fields(20013n, 401n, 3n, 1n)]]);
+  assert.deepEqual(view(h.collect(collector)), [[PROC, fields(20013n, 401n, 3n, 1n)]]);
+  assert.deepEqual(view(h.collect(collector)), [[PROC, fields(20013n, 401n, 3n, 1n)]]);
   assert.equal(files.openCount, 2);
   h.leave(collector);
   assert.equal(files.openCount, 0);

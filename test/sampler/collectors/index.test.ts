@@ -25,9 +25,12 @@ test('every section has `enabled` and exactly the keys of its defaults, in row o
     assert.deepEqual(Object.keys(field.section), Object.keys(defaults[name as keyof typeof defaults]), name);
     for (const [key, leaf] of Object.entries(field.section)) {
       const numeric = name === 'processes' && ['top', 'cmdline_max', 'history'].includes(key);
-      assert.ok(isLeaf(leaf) && leaf.leaf.kind === (numeric ? 'int' : 'bool'), `${name}.${key}`);
+      const kind = isLeaf(leaf) ? leaf.leaf.kind : undefined;
+      const expected = numeric ? 'int' : name === 'context_switches' && key === 'method' ? 'enum' : 'bool';
+      assert.equal(kind, expected, `${name}.${key}`);
     }
   }
+  assert.deepEqual(defaults.context_switches, { enabled: true, method: 'auto' });
   assert.deepEqual(defaults.cpu, { enabled: true, per_cpu: false });
   assert.deepEqual(defaults.network, { enabled: true, include_loopback: false });
   assert.deepEqual(defaults.processes, { enabled: false, top: 5, cmdline: false, cmdline_max: 256, history: 60 });

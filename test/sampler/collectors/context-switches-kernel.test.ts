@@ -1,0 +1,100 @@
+// The collector's choice between the kernel counter and /proc, with a shell stand-in for the
+// helper (no BPF needed) answering for the cgroup v2 root directory of this machine (a real
+// cgroup2 directory: its inode is a cgroup id).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createContextSwitchesCollector } from '../../../src/sampler/collectors/context-switches.js';
+import { KernelSwitches } from '../../../src/sampler/kernel-switches/kernel-switches.js';
+import type { Row } from '../../../src/model.js';
+import { SETUP, fakeHelper, recorder } from '../../support/fake-switches-helper.js';
+import { container, harness } from './fixture-context.js';
+
+const ROOT = existsSync('/sys/fs/cgroup/unified/cgroup.threads') ? '/sys/fs/cgroup/unified' : '/sys/fs/cgroup';
+const HAVE_CGROUP2 = existsSync(`${ROOT}/cgroup.threads`);
+
+function fields(rows: Row[]): [Record<string, string> | undefined, Record<string, unknown>] {
+  assert.equal(rows.length, 1);
+  return [rows[0].tags as Record<string, string>, rows[0].fields];
+}
+
+test('kernel counts when the helper answers, /proc while it loads and after it is lost, forget on leave', { skip: !HAVE_CGROUP2 }, async () => {
+  const id = statSync(ROOT, { bigint: true }).ino;
+  // Answers each read with growing totals for the root cgroup; dies at the third read.
+  const fake = fakeHelper(`${SETUP}
+n=0
+while read -r line <&3; do
+  case $line in
+    r) n=$((n + 1)); [ $n = 3 ] && exit 1; printf '${id} %d 7\\nend 0\\n' $((n * 100)) >&4 ;;
+  esac
+done`);
+  try {
+    const { log, lines } = recorder();
+    const kernel = new KernelSwitches({ setting: 'auto', binary: fake.path, log, replyTimeoutMs: 500 });
+    const collector = createContextSwitchesCollector({ kernel });
+    const h = harness({ container: container('cd'.repeat(32), process.pid), cgroup: { version: 2, dirs: { unified: ROOT }, driver: 'cgroupfs' }, procRoot: '/proc', sysRoot: '/sys' });
+
+    // First tick: the helper is only being started, so this row is the /proc lower bound.
+    const [tags0] = fields(h.collect(collector));
+    assert.deepEqual(tags0, { method: 'proc' });
+    await kernel.start();
+    assert.equal(kernel.method, 'kernel');
+
+    const [tags1, f1] = fields(h.collect(collector));
+    assert.deepEqual(tags1, { method: 'kernel' });
+    assert.equal(f1.voluntary, 100n);
+    assert.equal(f1.involuntary, 7n);
+    assert.equal(typeof f1.threads, 'bigint');
+    assert.equal(fields(h.collect(collector))[1].voluntary, 200n);
+
+    // The helper dies at the third read: one warning, and the same tick ships a /proc row.
+    const [tags3] = fields(h.collect(collector));
+    assert.deepEqual(tags3, { method: 'proc' });
+    assert.equal(lines.filter((l) => l.startsWith('warn')).length, 1);
+    assert.deepEqual(fields(h.collect(collector))[0], { method: 'proc' });
+    h.leave(collector);
+    kernel.close();
+  } finally {
+    fake.cleanup();
+  }
+});
+
+test('a directory that is not a cgroup2 one (a copied tree) is counted from /proc without starting the helper', async () => {
+  const fake = fakeHelper(`touch "$0.started"; ${SETUP}; sleep 5`);
+  try {
+    const { log } = recorder();
+    const kernel = new KernelSwitches({ setting: 'auto', binary: fake.path, log });
+    const collector = createContextSwitchesCollector({ kernel });
+    const dir = '/tmp';
+    const h = harness({ container: container('ef'.repeat(32), process.pid), cgroup: { version: 2, dirs: { unified: dir }, driver: 'cgroupfs' }, procRoot: '/proc', sysRoot: '/sys' });
+    h.collect(collector); // no cgroup.procs in /tmp: no row, and above all no helper
+    assert.equal(kernel.settled, false);
+    assert.equal(existsSync(`${fake.path}.started`), false);
+  } finally {
+    fake.cleanup();
+  }
+});
+
+test('release sends the cgroup id to the helper to forget', { skip: !HAVE_CGROUP2 }, async () => {
+  const id = statSync(ROOT, { bigint: true }).ino;
+  const fake = fakeHelper(`${SETUP}
+while read -r line <&3; do
+  case $line in
+    r) printf '${id} 1 1\\nend 0\\n' >&4 ;;
+    d\\ *) echo "$line" >"$0.forgotten" ;;
+  esac
+done`);
+  try {
+    const kernel = new KernelSwitches({ setting: 'auto', binary: fake.path, log: recorder().log });
+    await kernel.start();
+    const collector = createContextSwitchesCollector({ kernel });
+    const h = harness({ container: container('ab'.repeat(32), process.pid), cgroup: { version: 2, dirs: { unified: ROOT }, driver: 'cgroupfs' }, procRoot: '/proc', sysRoot: '/sys' });
+    assert.deepEqual(fields(h.collect(collector))[0], { method: 'kernel' });
+    h.leave(collector);
+    for (let i = 0; i < 100 && !existsSync(`${fake.path}.forgotten`); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(readFileSync(`${fake.path}.forgotten`, 'utf8').trim(), `d ${id}`);
+    kernel.close();
+  } finally {
+    fake.cleanup();
+  }
+});

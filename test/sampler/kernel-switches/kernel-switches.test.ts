@@ -1,0 +1,108 @@
+// The fallback decisions of KernelSwitches, driven by small shell helpers that speak the
+// helper's protocol (or fail as a real one can): the real BPF helper needs root and is covered
+// by kernel-switches.integration.test.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KernelSwitches, cgroupIdOf } from '../../../src/sampler/kernel-switches/kernel-switches.js';
+import { ID, SETUP, fakeHelper, recorder } from '../../support/fake-switches-helper.js';
+
+test('no helper binary: /proc, with the reason, logged once', async () => {
+  const { log, lines } = recorder();
+  const k = new KernelSwitches({ setting: 'auto', binary: '/nonexistent/cgflux-switches', log });
+  assert.equal(await k.start(), 'proc');
+  assert.match(k.reason, /no helper binary at \/nonexistent\/cgflux-switches/);
+  assert.equal(k.readAll(), undefined);
+  assert.equal(lines.length, 1);
+  assert.match(lines[0], /^info context switches counted from \/proc/);
+});
+
+test('method proc never starts the helper', async () => {
+  const fake = fakeHelper(`touch "$1/../started"; ${SETUP}; sleep 5`);
+  try {
+    const { log, lines } = recorder();
+    const k = new KernelSwitches({ setting: 'proc', binary: fake.path, log });
+    assert.equal(await k.start(), 'proc');
+    assert.match(k.reason, /method is proc/);
+    assert.equal(lines.length, 1);
+  } finally {
+    fake.cleanup();
+  }
+});
+
+test('a helper that cannot load its program: /proc, with what it said; an error when kernel was asked for', async () => {
+  const fake = fakeHelper('echo "error loading the BPF program: Operation not permitted"; exit 2');
+  try {
+    const { log, lines } = recorder();
+    const k = new KernelSwitches({ setting: 'kernel', binary: fake.path, log });
+    assert.equal(await k.start(), 'proc');
+    assert.match(k.reason, /status 2\): loading the BPF program: Operation not permitted/);
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /^error collectors\.context_switches\.method is kernel/);
+  } finally {
+    fake.cleanup();
+  }
+});
+
+test('a working helper: totals per cgroup id, names of removed cgroups, forget sent to the helper', async () => {
+  const fake = fakeHelper(`${SETUP}
+n=0
+while read -r line <&3; do
+  case $line in
+    r) n=$((n + 1)); if [ $n = 1 ]; then printf 'n 77 ${ID}\\n' >&4; fi; printf '77 %d 3\\n1 9 9\\nend 0\\n' $((n * 10)) >&4 ;;
+    d\\ *) echo "$line" >"$1/forgotten" ;;
+  esac
+done`);
+  try {
+    const { log, lines } = recorder();
+    const k = new KernelSwitches({ setting: 'auto', binary: fake.path, log });
+    assert.equal(await k.start(), 'kernel');
+    assert.deepEqual(k.readAll()?.get(77n), { voluntary: 10n, involuntary: 3n });
+    assert.deepEqual(k.readAll()?.get(77n), { voluntary: 20n, involuntary: 3n });
+    assert.equal(k.cgroupIdOfContainer(ID), 77n);
+    k.forget(77n, ID);
+    assert.equal(k.cgroupIdOfContainer(ID), undefined);
+    assert.equal(k.method, 'kernel');
+    assert.deepEqual(lines.map((l) => l.split(' ')[0]), ['info']);
+    k.close();
+    assert.equal(k.method, 'proc');
+  } finally {
+    fake.cleanup();
+  }
+});
+
+test('a helper that stops answering or dies: back to /proc with one warning, no throw', async () => {
+  for (const [what, reply] of [
+    ['silent', ':'],
+    ['malformed', "printf 'garbage\\nend 0\\n' >&4"],
+    ['exits', 'exit 0'],
+  ] as const) {
+    const fake = fakeHelper(`${SETUP}\nwhile read -r line <&3; do ${reply}; done`);
+    try {
+      const { log, lines } = recorder();
+      const k = new KernelSwitches({ setting: 'auto', binary: fake.path, log, replyTimeoutMs: 300 });
+      assert.equal(await k.start(), 'kernel', what);
+      assert.equal(k.readAll(), undefined, what);
+      assert.equal(k.method, 'proc', what);
+      assert.equal(k.readAll(), undefined, what);
+      assert.equal(lines.filter((l) => l.startsWith('warn')).length, 1, what);
+      assert.ok(k.reason.length > 0);
+    } finally {
+      fake.cleanup();
+    }
+  }
+});
+
+test('cgroupIdOf: the inode number of a cgroup2 directory; undefined for any other directory or a gone one', { skip: !existsSync('/sys/fs/cgroup/unified/cgroup.procs') && !existsSync('/sys/fs/cgroup/cgroup.procs') }, () => {
+  const root = existsSync('/sys/fs/cgroup/unified/cgroup.procs') ? '/sys/fs/cgroup/unified' : '/sys/fs/cgroup';
+  assert.equal(cgroupIdOf(root), statSync(root, { bigint: true }).ino);
+  const dir = mkdtempSync(join(tmpdir(), 'cgflux-cgid-'));
+  try {
+    assert.equal(cgroupIdOf(dir), undefined, 'a plain directory is no cgroup');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(cgroupIdOf(join(root, 'cgflux-no-such-cgroup')), undefined);
+});
