@@ -210,9 +210,10 @@ export function containerDetail(): Json {
         title: 'Context switches per second',
         unit: 'cps',
         min: 0,
-        alias: '$tag_container_name $col',
+        description: 'Counted by the kernel (method kernel: every switch) or from /proc (method proc: a lower bound that misses short-lived tasks); each method is its own series, since the two counters start from different totals.',
+        alias: '$tag_container_name $col ($tag_method)',
         queries: [
-          `SELECT ${rate('voluntary')} AS "voluntary", ${rate('involuntary')} AS "involuntary" FROM "docker_container_context_switches" ${where(SEL)} ${byTime(...BY)}`,
+          `SELECT ${rate('voluntary')} AS "voluntary", ${rate('involuntary')} AS "involuntary" FROM "docker_container_context_switches" ${where(SEL)} ${byTime(...BY, 'method')}`,
         ],
       }),
       timeseries({
