@@ -1,0 +1,152 @@
+// `cgflux top`: the live view on a terminal, plain rows when stdout is not one, one frame with
+// --no-stream. Reads through discovery and the sampler in this process (see source.ts).
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import { buildFrame, type Frame } from './frame.js';
+import { decodeKeys } from './keys.js';
+import type { ProcessSource } from './processes.js';
+import type { TopRow } from './rates.js';
+import { TopSource } from './source.js';
+import { Terminal } from './terminal.js';
+import { initialState, reduce, type ViewState } from './view-state.js';
+
+export interface TopOptions {
+  intervalMs: number;
+  /** One frame, then exit; `gapMs` between the two readings its rates need. */
+  noStream: boolean;
+  gapMs: number;
+  filter: string;
+  sortId: string;
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr: (s: string) => void;
+  processes?: ProcessSource;
+}
+
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Runs until quit; resolves the exit code (0, or 1 when dockerd cannot be reached). */
+export async function runTop(config: Config, options: TopOptions): Promise<number> {
+  const source = new TopSource(config, quiet);
+  if (!(await source.start())) {
+    options.stderr(
+      `cgflux: cannot reach dockerd at ${config.docker.socket}: ${source.registry.connectionProblem() ?? 'unknown error'}; ` +
+        'set docker.socket in the configuration, CGFLUX_DOCKER_SOCKET or --docker-socket to where the Docker socket is\n',
+    );
+    await source.close();
+    return 1;
+  }
+  try {
+    source.read();
+    if (options.noStream) {
+      await sleep(options.gapMs);
+      const frame = buildFrame({ rows: source.read(), state: initialState(options.sortId, options.filter), width: options.stdout.isTTY ? options.stdout.columns || 80 : Infinity });
+      await write(options.stdout, frame.lines.join('\n') + '\n');
+      return 0;
+    }
+    return options.stdout.isTTY ? await live(source, options) : await plain(source, options);
+  } finally {
+    await source.close();
+  }
+}
+
+function write(stdout: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    stdout.write(text, () => resolve());
+  });
+}
+
+/** Waits for whichever ends the view first; every way out removes its listeners. */
+function endings(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream | undefined, finish: (code: number) => void): () => void {
+  const onSignal = (): void => finish(0);
+  // A closed terminal or pipe: EIO/EPIPE on write. Quietly done, never a stack trace.
+  const onError = (): void => finish(0);
+  const onEnd = (): void => finish(0);
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
+  stdout.on('error', onError);
+  stdin?.on('end', onEnd);
+  return () => {
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
+    stdout.off('error', onError);
+    stdin?.off('end', onEnd);
+  };
+}
+
+function plain(source: TopSource, options: TopOptions): Promise<number> {
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    let done = false;
+    const state = initialState(options.sortId, options.filter);
+    const finish = (code: number): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      removeEndings();
+      resolve(code);
+    };
+    const removeEndings = endings(options.stdout, undefined, finish);
+    const frame = (): void => {
+      if (done) return;
+      const started = performance.now();
+      const lines = buildFrame({ rows: source.read(), state, width: Infinity }).lines;
+      options.stdout.write(lines.join('\n') + '\n\n');
+      timer = setTimeout(frame, Math.max(0, options.intervalMs - (performance.now() - started)));
+    };
+    timer = setTimeout(frame, Math.min(options.intervalMs, 1000));
+  });
+}
+
+function live(source: TopSource, options: TopOptions): Promise<number> {
+  return new Promise((resolve) => {
+    const terminal = new Terminal({ stdin: options.stdin, stdout: options.stdout });
+    let state: ViewState = initialState(options.sortId, options.filter);
+    let rows: TopRow[] = [];
+    let last: Frame | undefined;
+    let note = 'reading…';
+    let timer: NodeJS.Timeout | undefined;
+    let done = false;
+
+    const draw = (): void => {
+      last = buildFrame({ rows, state, width: terminal.width, height: terminal.height, note, processes: options.processes });
+      terminal.draw(last);
+    };
+    const finish = (code: number): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      options.stdout.off('resize', draw);
+      removeEndings();
+      terminal.leave();
+      resolve(code);
+    };
+    const removeEndings = endings(options.stdout, options.stdin, finish);
+    const onInput = (text: string): void => {
+      for (const key of decodeKeys(text)) {
+        state = reduce(state, key, last?.visibleIds ?? [], Math.max(1, terminal.height - 3));
+        if (state.quit) return finish(0);
+      }
+      draw();
+    };
+    const tick = (): void => {
+      if (done) return;
+      const started = performance.now();
+      rows = source.read();
+      note = `every ${formatInterval(options.intervalMs)}`;
+      // A selection whose container left is dropped, as is its processes view.
+      if (state.selectedId !== undefined && !rows.some((r) => r.id === state.selectedId) && state.mode === 'list') state = { ...state, selectedId: undefined };
+      draw();
+      timer = setTimeout(tick, Math.max(0, options.intervalMs - (performance.now() - started)));
+    };
+
+    terminal.enter(onInput);
+    options.stdout.on('resize', draw);
+    draw();
+    timer = setTimeout(tick, Math.min(options.intervalMs, 1000));
+  });
+}
+
+function formatInterval(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
