@@ -2,7 +2,7 @@
 // terminal or narrower, never wrapped. When the columns do not fit, those of least priority go
 // first; NAME stays and is cut last.
 import type { TopRow } from './rates.js';
-import { formatByteRate, formatCount, formatMemory, formatPercent, padCell } from './format.js';
+import { formatByteRate, formatCount, formatMemory, formatPercent, padCell, printable } from './format.js';
 
 export interface Column {
   title: string;
@@ -18,7 +18,7 @@ export const NAME_MAX = 32;
 const GAP = '  ';
 
 export const COLUMNS: readonly Column[] = [
-  { title: 'NAME', width: NAME_MAX, align: 'left', priority: 0, cell: (r) => r.name },
+  { title: 'NAME', width: NAME_MAX, align: 'left', priority: 0, cell: (r) => printable(r.name) },
   { title: 'CPU%', width: 8, align: 'right', priority: 1, cell: (r) => formatPercent(r.cpuPercent) },
   { title: 'CPU%LIM', width: 8, align: 'right', priority: 6, cell: (r) => formatPercent(r.cpuPercentOfLimit) },
   { title: 'MEM USAGE / LIMIT', width: 19, align: 'right', priority: 2, cell: (r) => formatMemory(r.memUsage, r.memLimit) },

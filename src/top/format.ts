@@ -58,3 +58,8 @@ export function padCell(text: string, width: number, align: 'left' | 'right'): s
   const pad = width - [...t].length;
   return align === 'left' ? t + ' '.repeat(pad) : ' '.repeat(pad) + t;
 }
+
+/** Control characters (a process may name itself anything) would move the cursor: shown as "?". */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
+}

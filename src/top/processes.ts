@@ -1,6 +1,6 @@
 // The processes of one container, as the processes view of `cgflux top` shows them. The source is
 // an interface so that the view does not depend on how the processes are collected.
-import { clip, formatBytes, formatCount, formatPercent, padCell } from './format.js';
+import { clip, formatBytes, formatCount, formatPercent, padCell, printable } from './format.js';
 
 export interface ProcessLine {
   pid: number;
@@ -19,11 +19,6 @@ export interface ProcessSource {
 }
 
 export const NO_PROCESS_SOURCE_MESSAGE = 'the processes view needs collectors.processes (the processes collector), which this build of cgflux does not have';
-
-/** Control characters (a process may name itself anything) would move the cursor: shown as "?". */
-export function printable(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
-}
 
 const HEAD = ['PID', 'CPU%', 'RSS', 'THR', 'S', 'COMMAND'] as const;
 const WIDTHS = [8, 8, 9, 4, 1] as const;
