@@ -15,6 +15,10 @@ export interface Column {
 
 export const NAME_MIN = 8;
 export const NAME_MAX = 32;
+/** NAME is not cut below this before the columns past CORE are dropped. */
+export const NAME_COMFORT = 24;
+/** Priorities up to CORE (CPU%, memory, pids) outrank the last characters of NAME. */
+const CORE = 3;
 const GAP = '  ';
 
 export const COLUMNS: readonly Column[] = [
@@ -44,28 +48,30 @@ function lineWidth(columns: readonly Column[], nameWidth: number): number {
 }
 
 /**
- * The columns that fit `width` cells, NAME sized to the longest name shown (between NAME_MIN and
- * NAME_MAX). Columns are dropped by priority, then NAME is narrowed to what is left.
+ * The columns that fit `width` cells. NAME is sized to the longest name shown (NAME_MIN to
+ * NAME_MAX). Room is made in this order: NAME down to NAME_COMFORT, the columns past CORE
+ * dropped by priority, NAME down to NAME_MIN, then the core columns (a name people can read
+ * is worth more than block I/O; CPU and memory are worth more than most of a name).
  */
 export function fitColumns(width: number, longestName: number, all: readonly Column[] = COLUMNS): Layout {
-  let nameWidth = Math.max(NAME_MIN, Math.min(NAME_MAX, longestName, Math.max(4, longestName)));
-  nameWidth = Math.max(nameWidth, 4);
+  const longest = Math.max(NAME_MIN, Math.min(NAME_MAX, longestName));
+  let nameWidth = longest;
   const columns = [...all];
-  while (columns.length > 1 && lineWidth(columns, nameWidth) > width) {
-    // Narrow NAME to its minimum before dropping anything.
-    if (nameWidth > NAME_MIN) {
-      nameWidth = Math.max(NAME_MIN, nameWidth - (lineWidth(columns, nameWidth) - width));
-      continue;
-    }
+  const over = (): number => lineWidth(columns, nameWidth) - width;
+  const dropWorst = (minPriority: number): boolean => {
     let worst = -1;
-    for (let i = 0; i < columns.length; i++) if (columns[i].priority > 0 && (worst < 0 || columns[i].priority > columns[worst].priority)) worst = i;
-    if (worst < 0) break;
+    for (let i = 0; i < columns.length; i++) if (columns[i].priority >= minPriority && (worst < 0 || columns[i].priority > columns[worst].priority)) worst = i;
+    if (worst < 0) return false;
     columns.splice(worst, 1);
-  }
-  // Give NAME back what dropping freed, up to the longest name.
-  const spare = width - lineWidth(columns, nameWidth);
-  if (spare > 0) nameWidth = Math.min(Math.max(nameWidth, Math.min(NAME_MAX, longestName)), nameWidth + spare);
-  if (lineWidth(columns, nameWidth) > width) nameWidth = Math.max(1, width);
+    return true;
+  };
+  if (over() > 0) nameWidth = Math.max(Math.min(longest, NAME_COMFORT), nameWidth - over());
+  while (over() > 0 && dropWorst(CORE + 1));
+  if (over() > 0) nameWidth = Math.max(NAME_MIN, nameWidth - over());
+  while (over() > 0 && dropWorst(1));
+  // Give NAME back what dropping freed, up to the longest name; cut it when even NAME alone does not fit.
+  if (over() < 0) nameWidth = Math.min(longest, nameWidth - over());
+  if (over() > 0) nameWidth = Math.max(0, width);
   return { columns, nameWidth };
 }
 

@@ -1,5 +1,6 @@
 // `cgflux top`: the live view on a terminal, plain rows when stdout is not one, one frame with
 // --no-stream. Reads through discovery and the sampler in this process (see source.ts).
+import { closeSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { buildFrame, type Frame } from './frame.js';
@@ -25,6 +26,9 @@ export interface TopOptions {
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
+/** Set when the live view's terminal went away (see releaseDeadTerminal). */
+let terminalGone = false;
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Runs until quit; resolves the exit code (0, or 1 when dockerd cannot be reached). */
@@ -49,6 +53,7 @@ export async function runTop(config: Config, options: TopOptions): Promise<numbe
     return options.stdout.isTTY ? await live(source, options) : await plain(source, options);
   } finally {
     await source.close();
+    if (terminalGone) releaseDeadTerminal();
   }
 }
 
@@ -58,20 +63,40 @@ function write(stdout: NodeJS.WriteStream, text: string): Promise<void> {
   });
 }
 
-/** Waits for whichever ends the view first; every way out removes its listeners. */
-function endings(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream | undefined, finish: (code: number) => void): () => void {
-  const onSignal = (): void => finish(0);
-  // A closed terminal or pipe: EIO/EPIPE on write. Quietly done, never a stack trace.
-  const onError = (): void => finish(0);
-  const onEnd = (): void => finish(0);
-  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
-  stdout.on('error', onError);
-  stdin?.on('end', onEnd);
+/**
+ * Waits for whichever ends the view first. `gone` is true when the terminal or pipe went away
+ * (hangup, EIO/EPIPE on write, end of input): quietly done, never a stack trace. The error
+ * listener stays: a write already queued may still fail after the end.
+ */
+function endings(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream | undefined, finish: (code: number, gone: boolean) => void): () => void {
+  const onSignal = (): void => finish(0, false);
+  const onHangup = (): void => finish(0, true);
+  for (const s of ['SIGINT', 'SIGTERM'] as const) process.on(s, onSignal);
+  process.on('SIGHUP', onHangup);
+  stdout.on('error', onHangup);
+  stdin?.on('end', onHangup);
   return () => {
-    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
-    stdout.off('error', onError);
-    stdin?.off('end', onEnd);
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, onSignal);
+    process.off('SIGHUP', onHangup);
+    stdin?.off('end', onHangup);
   };
+}
+
+/**
+ * On exit Node restores the terminal modes it saw at start on every stdio descriptor that is still
+ * the same terminal, and Node 20 aborts with a native assertion when the terminal is gone (EIO).
+ * Closing those descriptors first makes it skip them: the terminal is gone, nothing to restore.
+ */
+function releaseDeadTerminal(): void {
+  const streams = [process.stdin, process.stdout, process.stderr];
+  streams.forEach((stream, fd) => {
+    if (!stream.isTTY) return;
+    try {
+      closeSync(fd);
+    } catch {
+      /* already closed */
+    }
+  });
 }
 
 function plain(source: TopSource, options: TopOptions): Promise<number> {
@@ -112,13 +137,14 @@ function live(source: TopSource, options: TopOptions): Promise<number> {
       last = buildFrame({ rows, state, width: terminal.width, height: terminal.height, note, processes: options.processes });
       terminal.draw(last);
     };
-    const finish = (code: number): void => {
+    const finish = (code: number, gone = false): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       options.stdout.off('resize', draw);
       removeEndings();
-      terminal.leave();
+      terminal.leave(gone);
+      if (gone) terminalGone = true;
       resolve(code);
     };
     const removeEndings = endings(options.stdout, options.stdin, finish);

@@ -45,6 +45,10 @@ export class Terminal {
     this.active = true;
     process.on('exit', this.restoreOnExit);
     const { stdin, stdout } = this.streams;
+    // A terminal that went away fails writes with EIO; the caller hears of it through its own
+    // listener, and this one keeps a late failure from being an uncaught exception.
+    stdout.on('error', () => undefined);
+    stdin.on('error', () => undefined);
     stdout.write(ENTER);
     if (stdin.isTTY) stdin.setRawMode(true);
     stdin.setEncoding('utf8');
@@ -56,8 +60,8 @@ export class Terminal {
     if (this.active) this.streams.stdout.write(frameBytes(frame));
   }
 
-  /** Restores the terminal; safe to call more than once and on a terminal already gone. */
-  leave(): void {
+  /** Restores the terminal (not written to when `gone`); safe to call more than once. */
+  leave(gone = false): void {
     if (!this.active) return;
     this.active = false;
     process.off('exit', this.restoreOnExit);
@@ -69,8 +73,9 @@ export class Terminal {
     }
     stdin.removeAllListeners('data');
     stdin.pause();
+    if (gone || !stdout.writable) return;
     try {
-      if (stdout.writable) stdout.write(LEAVE);
+      stdout.write(LEAVE);
     } catch {
       /* the terminal is gone */
     }

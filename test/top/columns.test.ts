@@ -23,7 +23,16 @@ test('a narrow terminal drops columns by priority, NAME, CPU% and memory last', 
   assert.deepEqual(titles(20), ['NAME', 'CPU%']);
   assert.deepEqual(titles(5), ['NAME']);
   // Dropping follows priority: whatever is kept at a width is kept at every wider one.
-  for (let w = 10; w < 200; w++) for (const t of titles(w)) assert.ok(titles(w + 1).includes(t), `${t} shown at ${w} but not ${w + 1}`);
+  for (const longest of [8, 20, 40]) {
+    for (let w = 10; w < 200; w++) for (const t of titles(w, longest)) assert.ok(titles(w + 1, longest).includes(t), `${t} shown at ${w} but not ${w + 1}`);
+  }
+});
+
+test('a readable name is worth more than block I/O columns', () => {
+  const layout = fitColumns(120, 25);
+  assert.equal(layout.nameWidth, 25);
+  assert.ok(!layout.columns.some((c) => c.title === 'BLK W/s'));
+  assert.ok(layout.columns.some((c) => c.title === 'CTX/s'));
 });
 
 test('NAME is sized to the longest name and cut with an ellipsis when the terminal is short of room', () => {
