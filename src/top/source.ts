@@ -4,6 +4,7 @@
 import type { Config } from '../config/schema.js';
 import { KnownContainers } from '../discovery/known-containers.js';
 import type { Logger } from '../log.js';
+import type { ContainerInfo } from '../model.js';
 import { KeptFiles } from '../sampler/kept-files.js';
 import { ReadErrors } from '../errors/read-errors.js';
 import { Sampler } from '../sampler/sampler.js';
@@ -41,11 +42,24 @@ export class TopSource {
   /** One reading of every running container, with rates since the previous one. */
   read(): TopRow[] {
     const readings: Reading[] = [];
-    this.sampler.gatherEach(this.registry.containers(), (sample) => {
+    this.sampler.gatherEach(this.running(), (sample) => {
       if (sample.container) readings.push(readingFromRows(sample.container, sample.rows));
     });
     return this.rates.update(readings, performance.now());
   }
+
+  /** docker.states may admit stopped containers (for their status rows): top lists running ones. */
+  private running(): ContainerInfo[] {
+    const all = this.registry.containers();
+    if (all !== this.lastAll) {
+      this.lastAll = all;
+      this.lastRunning = all.filter((c) => c.cgroup !== undefined && c.pid > 0);
+    }
+    return this.lastRunning;
+  }
+
+  private lastAll?: ContainerInfo[];
+  private lastRunning: ContainerInfo[] = [];
 
   async close(): Promise<void> {
     await this.registry.stop();
