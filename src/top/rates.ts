@@ -3,21 +3,14 @@
 // negative or huge one.
 import type { Reading } from './reading.js';
 
-export interface TopRow {
-  id: string;
-  name: string;
-  labels: Readonly<Record<string, string>>;
-  cpuPercent?: number;
-  cpuPercentOfLimit?: number;
-  memUsage?: number;
-  memLimit?: number;
+/** The figures shown as read (gauges), then the counters turned into per-second rates. */
+export interface TopRow extends Pick<Reading, 'id' | 'name' | 'labels' | 'cpuPercent' | 'cpuPercentOfLimit' | 'memUsage' | 'memLimit' | 'pids'> {
   netRxPerS?: number;
   netTxPerS?: number;
   blkReadPerS?: number;
   blkWritePerS?: number;
   ctxPerS?: number;
   faultsPerS?: number;
-  pids?: number;
 }
 
 type CounterKey = 'netRxBytes' | 'netTxBytes' | 'blkReadBytes' | 'blkWriteBytes' | 'contextSwitches' | 'pageFaults';

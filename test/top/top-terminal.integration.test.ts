@@ -20,6 +20,19 @@ const top = (extra = '') => `node --import tsx ${CLI} top --interval 500ms --fil
 const rowOf = (lines: string[], name: string) => lines.findIndex((l) => l.startsWith(name));
 const shows = (name: string) => (lines: string[]) => rowOf(lines, name) >= 0;
 
+/**
+ * top said EXIT=0, the primary screen and the cursor are back, and the shell runs a command in
+ * cooked mode with echo on (raw mode undone). Returns the screen after the exit.
+ */
+async function exitedAndRestored(pane: TmuxPane, how: string): Promise<string[]> {
+  const lines = await pane.waitForScreen(`top exits 0 on ${how}`, 20_000, (l) => l.some((x) => x.includes('EXIT=0')));
+  assert.equal(await pane.display('#{alternate_on}'), '0');
+  assert.equal(await pane.display('#{cursor_flag}'), '1');
+  await pane.type('stty -a | tr " " "\\n" | grep -x -e icanon -e echo | tr "\\n" +; echo " $((6*7))"', true);
+  await pane.waitForScreen('a working shell', 10_000, (l) => l.some((x) => x.includes('icanon+echo+ 42')));
+  return lines;
+}
+
 before(async () => {
   await requireDocker();
   await startContainer({ name: busy, script: 'while :; do :; done' });
@@ -60,14 +73,9 @@ test('the rows are there, sort keys reorder them, containers come and go, q exit
     await pane.waitForScreen('back to the list', 10_000, (l) => l[1]?.startsWith('NAME'));
 
     await pane.type('q');
-    lines = await pane.waitForScreen('top exits 0', 20_000, (l) => l.some((x) => x.includes('EXIT=0')));
+    lines = await exitedAndRestored(pane, 'q');
     // The alternate screen is left: the command line typed before is on the screen again.
-    assert.equal(await pane.display('#{alternate_on}'), '0');
-    assert.equal(await pane.display('#{cursor_flag}'), '1');
     assert.ok(lines.some((l) => l.includes('top --interval 500ms')));
-    // The terminal is usable: the shell echoes what is typed and runs it in cooked mode.
-    await pane.type('stty -a | tr " " "\\n" | grep -x -e icanon -e echo | tr "\\n" +; echo " $((6*7))"', true);
-    await pane.waitForScreen('a working shell', 10_000, (l) => l.some((x) => x.includes('icanon+echo+ 42')));
   } finally {
     await pane.close();
   }
@@ -92,11 +100,7 @@ test('a narrow terminal drops columns by priority, never wraps, and Ctrl-C resto
     for (const l of tiny) assert.ok(l.length <= 24);
 
     await pane.keys('C-c');
-    await pane.waitForScreen('top exits 0 on Ctrl-C', 20_000, (l) => l.some((x) => x.includes('EXIT=0')));
-    assert.equal(await pane.display('#{alternate_on}'), '0');
-    assert.equal(await pane.display('#{cursor_flag}'), '1');
-    await pane.type('stty -a | tr " " "\\n" | grep -x -e icanon -e echo | tr "\\n" +; echo " $((6*7))"', true);
-    await pane.waitForScreen('a working shell', 10_000, (l) => l.some((x) => x.includes('icanon+echo+ 42')));
+    await exitedAndRestored(pane, 'Ctrl-C');
   } finally {
     await pane.close();
   }
