@@ -124,8 +124,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 0;
   }
 
-  if (command !== 'ps' && (sort !== undefined || limit !== undefined || json !== undefined)) {
-    io.stderr('cgflux: --sort, --limit and --json go with "cgflux ps CONTAINER"\n');
+  if ((command !== 'ps' && (limit !== undefined || json !== undefined)) || (command !== 'ps' && command !== 'top' && sort !== undefined)) {
+    io.stderr('cgflux: --sort goes with "cgflux ps CONTAINER" and "cgflux top"; --limit and --json with "cgflux ps CONTAINER"\n');
     return 2;
   }
 
@@ -185,9 +185,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       const { interval: _interval, ...rest2 } = flags;
       const config = load(rest2 as FlagValues, io);
       if (!config) return 2;
-      configureLogging({ level: config.log.level, format: config.log.format });
+      // A view, not a daemon: what discovery says at info level (its start-up notes) is not shown.
+      const logOptions = { level: config.log.level === 'info' ? ('warn' as const) : config.log.level, format: config.log.format };
+      configureLogging(logOptions);
       const { runTop } = await import('./top/command.js');
-      return runTop(config, { ...parsedTop, stdin: process.stdin, stdout: process.stdout, stderr: io.stderr });
+      return runTop(config, { ...parsedTop, logOptions, stdin: process.stdin, stdout: process.stdout, stderr: io.stderr });
     }
     case 'run': {
       if (rest.length > 0) {

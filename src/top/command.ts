@@ -2,10 +2,10 @@
 // --no-stream. Reads through discovery and the sampler in this process (see source.ts).
 import { closeSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
-import type { Logger } from '../log.js';
+import { configureLogging, type Logger, type LogOptions } from '../log.js';
 import { buildFrame, type Frame } from './frame.js';
 import { decodeKeys } from './keys.js';
-import type { ProcessSource } from './processes.js';
+import { LiveProcesses } from './live-processes.js';
 import type { TopRow } from './rates.js';
 import { TopSource } from './source.js';
 import { Terminal } from './terminal.js';
@@ -21,8 +21,11 @@ export interface TopOptions {
   stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
   stderr: (s: string) => void;
-  processes?: ProcessSource;
+  /** The logging in effect; while the live view owns the screen, log lines wait until it ends. */
+  logOptions: LogOptions;
 }
+
+const HELD_LOG_LINES = 50;
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
@@ -50,7 +53,22 @@ export async function runTop(config: Config, options: TopOptions): Promise<numbe
       await write(options.stdout, frame.lines.join('\n') + '\n');
       return 0;
     }
-    return options.stdout.isTTY ? await live(source, options) : await plain(source, options);
+    if (!options.stdout.isTTY) return await plain(source, options);
+    const processes = new LiveProcesses(config);
+    // A log line written over the view would garble it: kept (the last few) and written after.
+    const held: string[] = [];
+    const hold = (line: string): void => {
+      held.push(line);
+      if (held.length > HELD_LOG_LINES) held.shift();
+    };
+    configureLogging({ ...options.logOptions, write: hold });
+    try {
+      return await live(source, processes, options);
+    } finally {
+      processes.close();
+      configureLogging(options.logOptions);
+      if (!terminalGone) for (const line of held) options.stderr(line + '\n');
+    }
   } finally {
     await source.close();
     if (terminalGone) releaseDeadTerminal();
@@ -123,7 +141,7 @@ function plain(source: TopSource, options: TopOptions): Promise<number> {
   });
 }
 
-function live(source: TopSource, options: TopOptions): Promise<number> {
+function live(source: TopSource, processes: LiveProcesses, options: TopOptions): Promise<number> {
   return new Promise((resolve) => {
     const terminal = new Terminal({ stdin: options.stdin, stdout: options.stdout });
     let state: ViewState = initialState(options.sortId, options.filter);
@@ -134,7 +152,7 @@ function live(source: TopSource, options: TopOptions): Promise<number> {
     let done = false;
 
     const draw = (): void => {
-      last = buildFrame({ rows, state, width: terminal.width, height: terminal.height, note, processes: options.processes });
+      last = buildFrame({ rows, state, width: terminal.width, height: terminal.height, note, processes });
       terminal.draw(last);
     };
     const finish = (code: number, gone = false): void => {
@@ -148,11 +166,15 @@ function live(source: TopSource, options: TopOptions): Promise<number> {
       resolve(code);
     };
     const removeEndings = endings(options.stdout, options.stdin, finish);
+    // The processes of the selected container are read only while its view is open.
+    const readProcesses = (): void => processes.update(state.mode === 'processes' && state.selectedId ? source.container(state.selectedId) : undefined);
     const onInput = (text: string): void => {
+      const mode = state.mode;
       for (const key of decodeKeys(text)) {
         state = reduce(state, key, last?.visibleIds ?? [], Math.max(1, terminal.height - 3));
         if (state.quit) return finish(0);
       }
+      if (state.mode !== mode) readProcesses();
       draw();
     };
     const tick = (): void => {
@@ -162,6 +184,7 @@ function live(source: TopSource, options: TopOptions): Promise<number> {
       note = `every ${formatInterval(options.intervalMs)}`;
       // A selection whose container left is dropped, as is its processes view.
       if (state.selectedId !== undefined && !rows.some((r) => r.id === state.selectedId) && state.mode === 'list') state = { ...state, selectedId: undefined };
+      if (state.mode === 'processes') readProcesses();
       draw();
       timer = setTimeout(tick, Math.max(0, options.intervalMs - (performance.now() - started)));
     };

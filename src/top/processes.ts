@@ -18,7 +18,7 @@ export interface ProcessSource {
   processes(containerId: string): ProcessLine[] | undefined;
 }
 
-export const NO_PROCESS_SOURCE_MESSAGE = 'the processes view needs collectors.processes (the processes collector), which this build of cgflux does not have';
+export const NO_PROCESS_SOURCE_MESSAGE = 'processes are read only in the live view on a terminal';
 
 const HEAD = ['PID', 'CPU%', 'RSS', 'THR', 'S', 'COMMAND'] as const;
 const WIDTHS = [8, 8, 9, 4, 1] as const;

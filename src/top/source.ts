@@ -48,6 +48,11 @@ export class TopSource {
     return this.rates.update(readings, performance.now());
   }
 
+  /** What discovery knows of the container now, if it is still listed. */
+  container(id: string): ContainerInfo | undefined {
+    return this.registry.get(id);
+  }
+
   /** docker.states may admit stopped containers (for their status rows): top lists running ones. */
   private running(): ContainerInfo[] {
     const all = this.registry.containers();

@@ -66,9 +66,15 @@ test('the rows are there, sort keys reorder them, containers come and go, q exit
     lines = await pane.waitForScreen('the removed container gone', 20_000, (l) => !shows(idle)(l) && shows(busy)(l));
     assert.ok(shows(late)(lines));
 
-    // Selecting a container and opening its processes, then back.
+    // Selecting a container (the busy one leads by CPU) and opening its processes, then back.
     await pane.keys('Down', 'Enter');
-    await pane.waitForScreen('the processes view', 10_000, (l) => l.some((x) => x.startsWith('processes of ')));
+    lines = await pane.waitForScreen('the busy loop among its processes, with its CPU share', 15_000, (l) => {
+      const row = l.find((x) => /while :; do :; done/.test(x));
+      const cpu = row && /^\s*\d+\s+(\d+\.\d+)%/.exec(row);
+      return Boolean(cpu && Number(cpu[1]) > 10);
+    });
+    assert.ok(lines.some((x) => x.startsWith(`processes of ${busy}`)), lines.join('\n'));
+    assert.match(lines.find((x) => x.includes('COMMAND')) ?? '', /^\s*PID\s+CPU%\s+RSS\s+THR\s+S\s+COMMAND$/);
     await pane.keys('Escape');
     await pane.waitForScreen('back to the list', 10_000, (l) => l[1]?.startsWith('NAME'));
 
