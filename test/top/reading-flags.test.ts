@@ -33,3 +33,13 @@ test('top flags: defaults, and one clear line for a bad value', () => {
   assert.match((parseTopFlags({ interval: '10ms' }) as { error: string }).error, /--interval/);
   assert.match((parseTopFlags({ sort: 'size' }) as { error: string }).error, /--sort: expected one of cpu, mem/);
 });
+
+test('top turns on exactly the collectors it shows, context switches from /proc', async () => {
+  const { topCollectors } = await import('../../src/top/source.js');
+  const { defaultConfig } = await import('../../src/config/schema.js');
+  const c = topCollectors(defaultConfig('h').collectors) as unknown as Record<string, { enabled: boolean; method?: string; per_cpu?: boolean }>;
+  const on = Object.entries(c).filter(([, v]) => v.enabled).map(([k]) => k).sort();
+  assert.deepEqual(on, ['blkio', 'context_switches', 'cpu', 'host', 'memory', 'network', 'pids']);
+  assert.equal(c.context_switches.method, 'proc');
+  assert.equal(c.cpu.per_cpu, false);
+});
