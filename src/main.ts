@@ -128,6 +128,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.stderr('cgflux: --sort goes with "cgflux ps CONTAINER" and "cgflux top"; --limit and --json with "cgflux ps CONTAINER"\n');
     return 2;
   }
+  if (command !== 'top' && (noStream !== undefined || filter !== undefined)) {
+    io.stderr('cgflux: --no-stream and --filter go with "cgflux top"\n');
+    return 2;
+  }
 
   switch (command) {
     case 'ps': {

@@ -64,3 +64,16 @@ test('top: a bad flag value is one line and exit 2, before anything starts', asy
     assert.match(c.err.join(''), pattern);
   }
 });
+
+test("a command's own flags given to another command are a usage error, not silently ignored", async () => {
+  for (const [args, pattern] of [
+    [['run', '--no-stream'], /--no-stream and --filter go with "cgflux top"/],
+    [['containers', '--filter', 'web'], /--no-stream and --filter go with "cgflux top"/],
+    [['run', '--limit', '3'], /--limit and --json with "cgflux ps CONTAINER"/],
+    [['containers', '--sort', 'cpu'], /--sort goes with/],
+  ] as const) {
+    const c = capture();
+    assert.equal(await main([...args], c.io), 2, args.join(' '));
+    assert.match(c.err.join(''), pattern);
+  }
+});
