@@ -2,7 +2,7 @@
 // floor and Docker's stats API; a synthetic 5,000-container host; encoding; end to end into
 // VictoriaMetrics. Prints a table with PASS/MISS per target and writes bench/results.json.
 //   npm run bench                     everything (~5 min on 2 cores)
-//   npm run bench -- --only real,encode   some stages (real, synthetic, encode, e2e, tasks, context-switches)
+//   npm run bench -- --only real,encode   some stages (real, synthetic, encode, e2e, tasks, context-switches, top)
 //   npm run bench -- --quick          fewer rounds, for trying the harness (figures not reportable)
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,12 +17,14 @@ import { describeReads, softLimitOf } from './synthetic/fd-budget.js';
 import { measureEncoding, type EncodeResult } from './stages/encode.js';
 import { sampleRows } from './stages/encode-samples.js';
 import { runE2eStage, type E2eResult } from './stages/e2e.js';
+import { runTopStage } from './stages/top.js';
+import type { TopVsStatsResult } from './real/top-vs-stats.js';
 import { runTasksStage, tasksRows, type TasksResult } from './stages/tasks.js';
 import { contextSwitchesRows, runContextSwitchesStage, type ContextSwitchesResult } from './stages/context-switches.js';
 import { checkTargets, verdict } from './targets.js';
 import { num, table, targetsTable } from './report.js';
 
-const STAGES = ['real', 'synthetic', 'encode', 'e2e', 'tasks', 'context-switches'] as const;
+const STAGES = ['real', 'synthetic', 'encode', 'e2e', 'tasks', 'context-switches', 'top'] as const;
 type Stage = (typeof STAGES)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
@@ -70,6 +72,9 @@ async function main(): Promise<number> {
   const tasks: TasksResult | undefined = await stage('tasks', errors, () => runTasksStage(config, { containers: 20, ticks: quick ? 10 : 40 }, log));
   const contextSwitches: ContextSwitchesResult | undefined = await stage('context-switches', errors, () =>
     runContextSwitchesStage(config, { containers: 20, ticks: quick ? 10 : 60 }, log));
+  const top: TopVsStatsResult | undefined = await stage('top', errors, () =>
+    runTopStage({ containers: 50, rounds: quick ? 2 : 5, windowSeconds: quick ? 6 : 12, idleSeconds: quick ? 4 : 8, warmupSeconds: 4, dockerSocket: config.docker.socket }, log),
+  );
   if (synthetic?.errors.length) errors.synthetic = synthetic.errors.join('; ');
 
   const layoutResult = (layout: 'v1' | 'v2') => synthetic?.layouts[layout];
@@ -99,6 +104,7 @@ async function main(): Promise<number> {
     ratio_vs_stats_api: real?.ratio_vs_stats_api,
     synthetic5000: direct5000,
     synthetic5000Basis: basis5000,
+    ratio_top_vs_docker_stats: top?.ratio,
   });
 
   const results = roundAll({
@@ -119,6 +125,8 @@ async function main(): Promise<number> {
     e2e,
     tasks,
     context_switches: contextSwitches,
+    ratio_top_vs_docker_stats: top?.ratio,
+    top,
     targets: checks.map((c) => ({ ...c, verdict: verdict(c) })),
     errors,
   });
@@ -152,6 +160,12 @@ async function main(): Promise<number> {
   if (e2e) rows.push(['end to end into VictoriaMetrics (spool on)', `${num(e2e.points_per_s, 0)} points/s`]);
   if (tasks) rows.push(...tasksRows(tasks, num));
   if (contextSwitches) rows.push(...contextSwitchesRows(contextSwitches, num));
+  if (top) {
+    const share = (r: TopVsStatsResult['top']) => `${num(r.percent_of_core, 2)}% of a core (client ${num(r.client_us / r.wall_s / 1e4, 2)}%)`;
+    rows.push([`top, ${top.containers_watched} running, ${top.seconds} s: cgflux top (client + Docker)`, share(top.top)]);
+    rows.push([`top, ${top.containers_watched} running, ${top.seconds} s: docker stats (client + Docker)`, share(top.docker_stats)]);
+    rows.push(['ratio docker stats ÷ cgflux top (median of rounds)', `${num(top.ratio, 1)}× (rounds ${top.ratio_per_round.map((x) => num(x, 1)).join(', ')}; nothing subtracted: ${num(top.ratio_raw, 1)}×)`]);
+  }
   process.stdout.write(`\n${table(['measure (medians)', 'value'], rows)}\n\n${targetsTable(checks)}\n\n`);
   for (const [name, message] of Object.entries(errors)) process.stdout.write(`stage ${name} FAILED: ${message.split('\n')[0]}\n`);
   process.stdout.write(`results: ${out} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);

@@ -16,6 +16,7 @@ export interface TargetInputs {
   synthetic5000?: { us_per_container_sample: number; gather_p99_ms: number; rss_mb: number };
   /** How the 5,000 figures were obtained (e.g. part of the reads open/read/close past the descriptor budget). */
   synthetic5000Basis?: string;
+  ratio_top_vs_docker_stats?: number;
 }
 
 const fmt = (v: number, digits = 2) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(digits));
@@ -60,6 +61,7 @@ export function checkTargets(m: TargetInputs): TargetCheck[] {
     basis(atMost('5,000 at 1 s: CPU', 'CPU of one tick of 5,000 containers, in % of one core per second', s ? (s.us_per_container_sample * 5000) / 10_000 : undefined, 100, '% of a core')),
     basis(atMost('5,000 at 1 s: p99 gather', 'p99 wall time of one tick (gather streamed into the encoder) of 5,000 containers', s?.gather_p99_ms, 250, ' ms')),
     basis(atMost('5,000 at 1 s: RSS', 'resident memory of the process sampling 5,000 containers', s?.rss_mb, 150, ' MB')),
+    atLeast('top vs docker stats', 'CPU of docker stats ÷ CPU of cgflux top, 50 containers, same 60 s (clients + dockerd, containerd, shims)', m.ratio_top_vs_docker_stats, 50, '×'),
   ];
 }
 

@@ -11,7 +11,7 @@ set -euo pipefail
 STATE_DIR=${CGFLUX_TEST_STATE:-/var/lib/cgflux-test}
 LOG_DIR=$STATE_DIR/log
 IMAGE=cgflux-test/busybox:latest
-PACKAGES=(docker.io busybox-static influxdb victoria-metrics iproute2 docker-compose util-linux procps curl bpftrace)
+PACKAGES=(docker.io busybox-static influxdb victoria-metrics iproute2 docker-compose util-linux procps curl bpftrace tmux)
 
 say() { printf '[test-env] %s\n' "$*"; }
 

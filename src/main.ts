@@ -11,6 +11,7 @@ import { configureLogging } from './log.js';
 
 const COMMANDS = [
   ['run', 'run the daemon: sample on the schedule and ship to the configured outputs (default)'],
+  ['top', 'a live view of every running container (CPU, memory, network, block I/O, context switches, faults, pids), like docker stats'],
   ['containers', 'list the containers discovery finds, with their resolved cgroup directories'],
   ['ps CONTAINER', "a container's processes, like ps aux: %CPU of one CPU, %MEM of its memory limit (name, id or id prefix)"],
   ['config check [FILE]', 'validate a configuration and print the effective one (secrets masked)'],
@@ -19,10 +20,12 @@ const COMMANDS = [
 
 const OWN_FLAGS = [
   { flag: '--once', arg: '', help: 'take one sample of every running container (two reads --gap apart, for percentages), write it, exit' },
-  { flag: '--gap', arg: 'DURATION', help: 'with --once and ps: time between the two reads (default 1s; 0 = one read, no percentages)' },
-  { flag: '--sort', arg: 'cpu|mem', help: 'with ps: order by CPU over the gap (default) or by resident memory' },
+  { flag: '--gap', arg: 'DURATION', help: 'with --once, ps and top --no-stream: time between the two reads (default 1s; 0 = one read, no percentages)' },
+  { flag: '--sort', arg: 'KEY', help: 'with ps: cpu (default) or mem; with top: the first order, cpu (default), mem, name, net, blk, ctx, faults or pids' },
   { flag: '--limit', arg: 'N', help: 'with ps: show the first N processes only (default: all)' },
   { flag: '--json', arg: '', help: 'with ps: one JSON object instead of the table' },
+  { flag: '--no-stream', arg: '', help: 'with top: print one frame (two reads --gap apart) and exit' },
+  { flag: '--filter', arg: 'TEXT', help: 'with top: only containers whose name contains each word, or with label=value (globs)' },
   { flag: '--help, -h', arg: '', help: 'show this help' },
   { flag: '--version', arg: '', help: 'print the version' },
 ] as const;
@@ -49,6 +52,7 @@ export function helpText(): string {
 Usage:
   cgflux [run] [options]
   cgflux --once [--output stdout] [options]
+  cgflux top [--interval 1s] [--sort KEY] [--filter TEXT] [--no-stream] [options]
   cgflux containers [options]
   cgflux ps CONTAINER [--sort cpu|mem] [--limit N] [--json] [options]
   cgflux config check [FILE] [options]
@@ -96,6 +100,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         sort: { type: 'string' },
         limit: { type: 'string' },
         json: { type: 'boolean' },
+        'no-stream': { type: 'boolean' },
+        filter: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -105,7 +111,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 2;
   }
   const { values, positionals } = parsed;
-  const { once, gap, sort, limit, json, help, version: wantVersion, ...configFlags } = values;
+  const { once, gap, sort, limit, json, help, version: wantVersion, 'no-stream': noStream, filter, ...configFlags } = values;
   const flags = configFlags as FlagValues;
   const [command = 'run', ...rest] = positionals;
 
@@ -118,8 +124,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 0;
   }
 
-  if (command !== 'ps' && (sort !== undefined || limit !== undefined || json !== undefined)) {
-    io.stderr('cgflux: --sort, --limit and --json go with "cgflux ps CONTAINER"\n');
+  if ((command !== 'ps' && (limit !== undefined || json !== undefined)) || (command !== 'ps' && command !== 'top' && sort !== undefined)) {
+    io.stderr('cgflux: --sort goes with "cgflux ps CONTAINER" and "cgflux top"; --limit and --json with "cgflux ps CONTAINER"\n');
+    return 2;
+  }
+  if (command !== 'top' && (noStream !== undefined || filter !== undefined)) {
+    io.stderr('cgflux: --no-stream and --filter go with "cgflux top"\n');
     return 2;
   }
 
@@ -164,6 +174,27 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       const { runContainersCommand } = await import('./discovery/containers-command.js');
       return runContainersCommand(config, io);
     }
+    case 'top': {
+      if (rest.length > 0) {
+        io.stderr(`cgflux: unexpected argument "${rest[0]}"; run "cgflux --help"\n`);
+        return 2;
+      }
+      const { parseTopFlags } = await import('./top/flags.js');
+      const parsedTop = parseTopFlags({ interval: flags.interval, gap, sort, filter, noStream });
+      if ('error' in parsedTop) {
+        io.stderr(`cgflux: ${parsedTop.error}\n`);
+        return 2;
+      }
+      // top's --interval is its refresh period, not the daemon's sampling interval.
+      const { interval: _interval, ...rest2 } = flags;
+      const config = load(rest2 as FlagValues, io);
+      if (!config) return 2;
+      // A view, not a daemon: what discovery says at info level (its start-up notes) is not shown.
+      const logOptions = { level: config.log.level === 'info' ? ('warn' as const) : config.log.level, format: config.log.format };
+      configureLogging(logOptions);
+      const { runTop } = await import('./top/command.js');
+      return runTop(config, { ...parsedTop, logOptions, stdin: process.stdin, stdout: process.stdout, stderr: io.stderr });
+    }
     case 'run': {
       if (rest.length > 0) {
         io.stderr(`cgflux: unexpected argument "${rest[0]}"; run "cgflux --help"\n`);
@@ -186,7 +217,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return runDaemon(config, flags);
     }
     default:
-      io.stderr(`cgflux: unknown command "${command}"; the commands are: run, containers, ps, config check, help\n`);
+      io.stderr(`cgflux: unknown command "${command}"; the commands are: run, top, containers, ps, config check, help\n`);
       return 2;
   }
 }

@@ -10,7 +10,7 @@ const run = promisify(execFile);
 export const BENCH_IMAGE = 'cgflux-test/busybox:latest';
 export const BENCH_LABEL = 'io.cgflux.bench';
 
-async function docker(...args: string[]): Promise<string> {
+export async function docker(...args: string[]): Promise<string> {
   const { stdout } = await run('docker', args, { maxBuffer: 64 * 1024 * 1024 });
   return stdout.trim();
 }

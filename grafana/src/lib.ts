@@ -74,7 +74,8 @@ export type Unit =
   | 'cps'
   | 'pps'
   | 'percentunit'
-  | 'ms';
+  | 'ms'
+  | 'dateTimeAsIso';
 
 export interface PanelSpec {
   title: string;

@@ -4,6 +4,7 @@ import type { Json } from './lib.js';
 
 const HOST = tagMatches('host');
 const CPU_TOTAL = `"cpu" = 'cpu-total'`;
+const RUNNING = `"state" = 'running'`;
 
 export function hostsOverview(): Json {
   return dashboard({
@@ -16,9 +17,9 @@ export function hostsOverview(): Json {
       row('Hosts'),
       stat({
         title: 'Containers running',
-        description: 'Containers that reported a status in each interval (the last interval is the current count).',
+        description: 'Containers that reported the state running in each interval (the last interval is the current count).',
         queries: [
-          `SELECT count("uptime") FROM (SELECT last("uptime_ns") AS "uptime" FROM "docker_container_status" ${where(HOST)} ${byTime('host', 'container_name')}) ${where()} GROUP BY time($__interval) fill(none)`,
+          `SELECT count("uptime") FROM (SELECT last("uptime_ns") AS "uptime" FROM "docker_container_status" ${where(HOST, RUNNING)} ${byTime('host', 'container_name')}) ${where()} GROUP BY time($__interval) fill(none)`,
         ],
       }),
       stat({
@@ -74,6 +75,17 @@ export function hostsOverview(): Json {
         min: 0,
         alias: '$tag_host',
         queries: [`SELECT mean("swap_total") - mean("swap_free") FROM "host_mem" ${where(HOST)} ${byTime('host')}`],
+      }),
+      table({
+        title: 'Container states (last reported)',
+        description:
+          'State of every container cgflux reports: running, paused, restarting, exited, created or dead. Stopped containers are listed only when docker.states includes their state (default: running only).',
+        w: 24,
+        h: 8,
+        columnUnits: { finished_at: 'dateTimeAsIso', restarts: 'short', exit_code: 'short' },
+        queries: [
+          `SELECT last("state") AS "state", last("exitcode") AS "exit_code", last("restart_count") AS "restarts", last("oomkilled") AS "oom_killed", last("finished_at") / 1000000 AS "finished_at" FROM "docker_container_status" ${where(HOST)} GROUP BY "host", "container_name"`,
+        ],
       }),
       row('Top containers'),
       table({

@@ -144,9 +144,13 @@ export class KnownContainers extends EventEmitter<KnownContainersEvents> {
     await Promise.allSettled([...this.chains.values()]);
   }
 
-  /** Containers to sample: those with resolved cgroup directories. Cached until the set changes. */
+  /**
+   * Containers to sample: running ones with resolved cgroup directories, and those without a
+   * process (only admitted when docker.states includes their state), which get their status row.
+   * A running container whose cgroup could not be resolved is left out. Cached until the set changes.
+   */
   containers(): ContainerInfo[] {
-    this.cached ??= this.allContainers().filter((c) => c.cgroup !== undefined);
+    this.cached ??= this.allContainers().filter((c) => c.cgroup !== undefined || !(c.pid > 0));
     return this.cached;
   }
 

@@ -41,6 +41,11 @@ export interface CollectorContext {
  */
 export interface Collector<S = unknown> {
   readonly name: string;
+  /**
+   * Also run for containers without a process (created, exited, dead, between restarts), which
+   * have no cgroup or /proc files: only collectors that read none of them (status) set this.
+   */
+  readonly withoutProcess?: boolean;
   createState(): S;
   collect(ctx: CollectorContext, state: S, out: Row[]): void;
   /** Frees what a container's state holds outside the heap (descriptors) when it leaves. Optional. */

@@ -1,10 +1,7 @@
-// How many descriptors cgflux may keep open between ticks. Each container keeps ~20–27 files open
-// (that is what makes a read cost ~3 µs), so a host with thousands of containers can outgrow the
-// process's open-files limit; past it every open fails with EMFILE and the whole process starves
-// (its HTTP and output sockets, even process.memoryUsage()). Within the budget files stay open;
-// beyond it they are opened, read and closed each tick (correct, a few µs slower), counted.
-// Node has no getrlimit(): the soft limit comes from /proc/self/limits (Node raises the soft limit
-// to the hard one at start, so this is what the process can use).
+// How many descriptors cgflux may keep open between ticks. Past the open-files limit every open
+// fails with EMFILE and the whole process starves (sockets included), so files beyond the budget
+// are opened, read and closed each tick instead (correct, slower, counted). Node has no
+// getrlimit(): the soft limit comes from /proc/self/limits.
 import { readFileSync } from 'node:fs';
 
 /** Descriptors left free for sockets, spool segments, HTTP clients, the Docker socket. */

@@ -1,9 +1,7 @@
 // Reads cgroup and procfs files through descriptors kept open between ticks and re-read from
-// offset 0 (the kernel regenerates the content on each read at offset 0). About 3 µs per file
-// instead of ~160 µs for fs.promises.readFile: this is what keeps cgflux near the kernel's cost.
-// Descriptors are kept within a DescriptorBudget (the open-files limit minus a reserve); beyond it
-// a file is opened, read and closed on each read, so a host with more containers than the limit
-// allows is still sampled whole, a little slower, and the process keeps descriptors for its sockets.
+// offset 0 (the kernel regenerates the content each time): far cheaper than opening each file per
+// tick, which is what keeps cgflux near the kernel's own cost. Beyond the DescriptorBudget a file
+// is opened, read and closed per read, so every container is still sampled.
 import { closeSync, openSync, readSync, constants } from 'node:fs';
 import { logger } from '../log.js';
 import { isOutOfDescriptors, openFilesNeeded, processDescriptorBudget, type DescriptorBudget } from './descriptor-budget.js';

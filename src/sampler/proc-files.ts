@@ -1,16 +1,8 @@
-// Kept-open descriptors for per-task /proc files (`/proc/<tid>/status` of every thread of every
-// container). Unlike cgroup files (KeptFiles), these come and go with threads, so:
-//  - a task that exited is a normal outcome (GONE), not a read error to count;
-//  - each descriptor can be closed on its own as soon as its thread is gone, so fds do not leak
-//    over thread churn;
-//  - at most `maxOpen` descriptors are kept, within the process's DescriptorBudget shared with
-//    KeptFiles; beyond that a file is opened, read and closed each time
-//    (measured on Linux 6.18: kept read of a task status 7.5 µs, open+read+close 12.3 µs,
-//    readFileSync 17.7 µs). The cap protects the process fd limit (20,000 on the test machine),
-//    which the cgroup files of thousands of containers already use.
-// A kept descriptor of /proc/<tid>/status fails with ESRCH once that task exited, even when the
-// number was reused by a new task: that is how a reused tid is told apart from the old one.
-// (Not every /proc file behaves so: a kept /proc/<pid>/net/dev goes on reading the namespace.)
+// Kept-open descriptors for per-task /proc files, which come and go with threads: a task that
+// exited is a normal outcome (GONE), not a read error, and each descriptor closes on its own so
+// thread churn leaks nothing. A kept /proc/<tid>/status fails with ESRCH once its task exited,
+// even when the number was reused: that is how a reused tid is told from the old one. At most
+// `maxOpen` stay open, within the DescriptorBudget shared with KeptFiles.
 import { closeSync, openSync, constants } from 'node:fs';
 import { isOutOfDescriptors, processDescriptorBudget, type DescriptorBudget } from './descriptor-budget.js';
 import { readWhole } from './kept-files.js';

@@ -220,12 +220,15 @@ export class Sampler {
       this.droppedVanished++;
       return undefined;
     }
-    // Without a process (created, exited) Docker has removed the cgroup: only status applies.
+    // Without a process (created, exited) Docker has removed the cgroup: only status applies, and
+    // the other collectors are not run (they would count a missing file or pid every tick).
     const cgroup = container.pid > 0 && container.cgroup ? container.cgroup : NO_CGROUP;
+    const noProcess = !(container.pid > 0);
     const rows: Row[] = [];
     tracked.failedPath = undefined;
     for (let i = 0; i < this.collectors.length; i++) {
       const collector = this.collectors[i];
+      if (noProcess && !collector.withoutProcess) continue;
       const ctx = tracked.contexts[i];
       ctx.container = container;
       ctx.cgroup = cgroup;

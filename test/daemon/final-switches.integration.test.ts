@@ -40,7 +40,8 @@ function switchRows(bodies: string[]): SwitchRow[] {
   return rows;
 }
 
-describe('last context-switch rows of departed containers (kernel method)', () => {
+// Default states (an exited container leaves the set) and with exited ones kept (status rows only).
+for (const states of [['running'], ['running', 'exited']]) describe(`last context-switch rows of departed containers (kernel method, docker.states ${states.join(', ')})`, () => {
   const label = `${TEST_LABEL}.final`;
   const run = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   let pipeline: Pipeline;
@@ -79,7 +80,7 @@ describe('last context-switch rows of departed containers (kernel method)', () =
     const base = defaultConfig('final-switches');
     const config = {
       ...base,
-      docker: { ...base.docker, include: { names: [], labels: [`${label}=${run}`] } },
+      docker: { ...base.docker, states, include: { names: [], labels: [`${label}=${run}`] } },
       collectors: { ...base.collectors, context_switches: { ...base.collectors.context_switches, method: 'kernel' } },
       self_metrics: { enabled: false },
     };
@@ -99,7 +100,6 @@ describe('last context-switch rows of departed containers (kernel method)', () =
       pipeline.outputs.length = 0;
       await pipeline.close(Date.now() + 1000);
     }
-    sharedKernelSwitches('proc');
     await removeTestContainers();
   });
 
@@ -161,3 +161,5 @@ describe('last context-switch rows of departed containers (kernel method)', () =
     assert.equal(await tickUntil('another row', 1, (rows) => rows.find((r) => r.name === long.name) ?? null), null, 'shipped once');
   });
 });
+
+after(() => void sharedKernelSwitches('proc')); // closes the process's kernel counter

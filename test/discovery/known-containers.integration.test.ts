@@ -119,6 +119,43 @@ describe('registry on the real dockerd', () => {
     });
   });
 
+  test('with docker.states admitting stopped states, a stopped container stays to be sampled (status only), a running one keeps its cgroup', async () => {
+    const config = configFor((c) => (c.docker.states = ['running', 'exited', 'created']));
+    await withRegistry(config, async (registry) => {
+      const quitter = await startContainer({ name: uniqueName('quit'), labels: { [RUN_LABEL]: run }, script: 'sleep 1; exit 4' });
+      const stayer = await startContainer({ name: uniqueName('stay'), labels: { [RUN_LABEL]: run } });
+      const created = await docker('create', '--network', 'none', '--label', `${RUN_LABEL}=${run}`, '--label', `io.cgflux.test=${process.pid}`, 'cgflux-test/busybox:latest', 'true');
+      const exited = await waitFor('the exited container, still listed', 15_000, () => {
+        const c = has(registry, quitter);
+        return c?.state === 'exited' ? c : undefined;
+      });
+      assert.equal(exited.pid, 0);
+      assert.equal(exited.cgroup, undefined);
+      assert.equal(exited.exitCode, 4);
+      const made = await waitFor('the created container', 15_000, () => has(registry, created));
+      assert.equal(made.state, 'created');
+      assert.ok(has(registry, stayer)?.cgroup, 'the running container has its cgroup dirs');
+
+      // Through the sampler: status rows for the stopped ones, nothing counted as unreadable.
+      const { Sampler } = await import('../../src/sampler/sampler.js');
+      const { KeptFiles } = await import('../../src/sampler/kept-files.js');
+      const { ReadErrors } = await import('../../src/errors/read-errors.js');
+      const errors = new ReadErrors();
+      const sampler = new Sampler(config, new KeptFiles(errors), errors);
+      try {
+        const samples = sampler.gather(registry.containers());
+        const rowsOf = (id: string) => samples.find((x) => x.container?.id === id)?.rows ?? [];
+        assert.deepEqual(rowsOf(quitter).map((r) => [r.measurement, r.fields.state, r.fields.exitcode]), [['docker_container_status', 'exited', 4n]]);
+        assert.deepEqual(rowsOf(created).map((r) => [r.measurement, r.fields.state]), [['docker_container_status', 'created']]);
+        assert.ok(rowsOf(stayer).some((r) => r.measurement === 'docker_container_cpu'));
+        assert.equal(rowsOf(stayer).find((r) => r.measurement === 'docker_container_status')?.fields.state, 'running');
+        assert.equal(errors.total(), 0, JSON.stringify(errors));
+      } finally {
+        sampler.close();
+      }
+    });
+  });
+
   test('include/exclude by name and label; excluded containers and their events never show', async () => {
     const prefix = uniqueName('flt');
     const config = configFor((c) => {

@@ -221,6 +221,23 @@ describe('every dashboard query on real cgflux data written through influxdb_v1'
     assert.ok(mem.length >= 1 && Math.min(...numbers(mem, 'rss max')) > 0, JSON.stringify(mem));
   });
 
+  test('hosts overview: the late container shows as exited with its exit code, its status rows go on after it exited', async () => {
+    const states = await run('hosts-overview.json', 'panel "Container states (last reported)"');
+    const row = (name: string) => {
+      const s = states.find((x) => x.tags?.container_name === name);
+      return s && Object.fromEntries(s.columns.map((c, i) => [c, s.values[0]?.[i]]));
+    };
+    const lateRow = row(late);
+    assert.ok(lateRow, JSON.stringify(states.map((s) => s.tags)));
+    assert.equal(lateRow.state, 'exited');
+    assert.equal(lateRow.exit_code, LATE_EXIT_CODE);
+    assert.equal(lateRow.oom_killed, false);
+    assert.ok(Number(lateRow.finished_at) >= runStart && Number(lateRow.finished_at) <= runEnd, `finished_at ${lateRow.finished_at}`);
+    assert.equal(row(feeders.names.limited)?.state, 'running');
+    const [exitedRows] = await influxExec(`SELECT count("uptime_ns") FROM "docker_container_status" WHERE "container_name" = '${late}' AND "state" = 'exited'`, DB);
+    assert.ok(Number(exitedRows?.values[0]?.[1]) >= 1, 'status rows after the late container exited');
+  });
+
   test('capacity dashboard: limits and compose service come through the downsampling', async () => {
     const cpu = await run('capacity.json', 'panel "CPU per container, last 7 days');
     const limited = cpu.find((s) => s.tags?.container_name === feeders.names.limited);

@@ -22,7 +22,8 @@ export function daemonConfig(o: DaemonOptions): Record<string, unknown> {
   return {
     interval: '1s',
     host: { hostname: o.hostname },
-    docker: { include: { labels: [o.includeLabel] } },
+    // Exited containers too: the late one keeps its status row (state, exit code) once it exits.
+    docker: { include: { labels: [o.includeLabel] }, states: ['running', 'exited'] },
     collectors: { network: { include_loopback: true }, processes: { enabled: true } },
     spool: { dir: join(o.dir, 'spool') },
     outputs: [{ type: 'influxdb_v1', name: OUTPUT_NAME, url: INFLUX_V1_URL, database: o.database, create_database: true }],

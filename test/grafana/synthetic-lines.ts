@@ -30,7 +30,7 @@ function rawContainer(tags: string, i: number, t: string): string[] {
     `docker_container_mem,${tags} ${id},usage=${1e8 + i * 1000}i,working_set=${1e8 + i * 1000}i,rss=5i,cache=6i,swap=0i,mapped_file=1i,active_anon=1i,inactive_anon=1i,active_file=1i,inactive_file=1i,limit=536870912i,max_usage=2i,fail_count=0i,oom_events=${Math.floor(i / 300)}i,oom_kill=${Math.floor(i / 300)}i,pgfault=${k * 1000}i,pgmajfault=${k}i,usage_percent=20.5 ${t}`,
     `docker_container_context_switches,${tags},method=kernel ${id},voluntary=${k * 50}i,involuntary=${k * 3}i,threads=4i,processes=2i ${t}`,
     `docker_container_pids,${tags} ${id},current=4i,limit=100i ${t}`,
-    `docker_container_status,${tags} ${id},oomkilled=false,pid=123i,exitcode=0i,restart_count=1i,started_at=1i,finished_at=0i,uptime_ns=${k * 1e10}i ${t}`,
+    `docker_container_status,${tags} ${id},oomkilled=false,state="running",pid=123i,exitcode=0i,restart_count=1i,started_at=1i,finished_at=0i,uptime_ns=${k * 1e10}i ${t}`,
     `docker_container_health,${tags} ${id},health_status="healthy",failing_streak=0i ${t}`,
     `docker_container_process,${tags},process=sh,instance=0 ${id},pid=42i,ppid=1i,state="S",threads=1i,cpu_percent=${cpuPct},cpu_user_ns=${k * 6e7}i,cpu_system_ns=${k * 4e7}i,rss=${4e6 + i}i,memory_percent=0.7,voluntary_switches=${k * 9}i,involuntary_switches=${k}i,minor_faults=${k * 10}i,major_faults=0i ${t}`,
   ];

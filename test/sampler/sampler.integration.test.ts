@@ -209,7 +209,7 @@ describe('sampler on real containers', { timeout: 120_000 }, () => {
     const started = Date.parse(inspect.State.StartedAt);
     const finished = Date.parse(inspect.State.FinishedAt);
     assert.deepEqual(status, {
-      oomkilled: false, pid: 0n, exitcode: 3n, restart_count: 0n,
+      oomkilled: false, state: 'exited', pid: 0n, exitcode: 3n, restart_count: 0n,
       started_at: BigInt(started) * 1_000_000n, finished_at: BigInt(finished) * 1_000_000n, uptime_ns: BigInt(finished - started) * 1_000_000n,
     });
     assert.ok(finished - started >= 1000, `lived ${finished - started} ms`);

@@ -180,6 +180,20 @@ describe('Sampler.gather', () => {
     assert.deepEqual(errorList(errors), [['broken', 'malformed', 2]]);
   });
 
+  test('a container without a process (exited, created) gets its status row only, and no read error is counted', () => {
+    const { sampler, errors } = setup(V1_ROOT, MINE);
+    const exited = containerInfo(V1_ID, { pid: 0, state: 'exited', exitCode: 2 });
+    const created = containerInfo(V1_OLD_ID, { pid: 0, state: 'created' });
+    for (let tick = 0; tick < 3; tick++) {
+      const samples = sampler.gather([exited, created]);
+      assert.deepEqual(samples.filter((s) => s.container).map((s) => [s.container?.id, measurements(s.rows), s.rows[0].fields.state]), [
+        [V1_ID, ['docker_container_status'], 'exited'],
+        [V1_OLD_ID, ['docker_container_status'], 'created'],
+      ]);
+    }
+    assert.deepEqual(errorList(errors), []);
+  });
+
   test('bad input never throws: no cgroup, junk dirs, duplicates, holes in the list', () => {
     const { sampler } = setup(V1_ROOT, MINE);
     const noCgroup = containerInfo(V1_ID, { pid: 0, state: 'exited' });

@@ -1,13 +1,7 @@
 // docker_container_blkio: bytes and operations per block device plus a `total` row.
-// v1 has up to three sources of the same I/O, counted at different layers: the BFQ scheduler
-// (`blkio.bfq.*`), the legacy CFQ scheduler (`blkio.io_*`, gone since Linux 5.0) and the throttle
-// layer (`blkio.throttle.*`). Per device, the first POPULATED source in that order is used (the order
-// runc uses for Docker's stats API), never a sum of two. `_recursive` files are preferred; the plain
-// ones are the fallback on kernels without them. Caveat (Linux ≥ 5.x with blk-mq, scheduler
-// `none`): the throttle counters stay at zero unless the cgroup has a throttle rule.
-// Reads: a bytes file that lists no device spares its ios file (both list the same devices); once
-// every device is populated, only the sources they came from are read, all of them every 60 s.
-// v2 reads io.stat; `total` = read + write + discard, like the v1 kernel `Total`.
+// v1 may count the same I/O in up to three layers (BFQ, legacy CFQ, throttle): per device the first
+// populated one is used, in runc's order, never a sum; once known only that source is read (all of
+// them every 60 s). v2 reads io.stat. See docs/metrics.md for the throttle-rule caveat on v1.
 import { defineCollector, type Collector, type CollectorContext } from '../collector.js';
 import type { Row } from '../../model.js';
 import { existsSync } from 'node:fs';

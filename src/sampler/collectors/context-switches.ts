@@ -1,31 +1,9 @@
-// docker_container_context_switches: voluntary and involuntary context switches summed over every
-// thread of every process of the container's cgroup, kept MONOTONIC while threads come and go.
-//
-// Threads are listed by the shared TaskLister (tasks/task-lister.ts): the cgroup lists (v1
-// `tasks`, v2 `cgroup.threads`: every tid, one kept read) when cgflux shares proc_root's pid
-// namespace, else a scan of proc_root (readdir of /proc/<pid>/task per process). A running
-// container whose tasks cannot be seen ships no row (never zeros). Each thread's counters are read
-// from /proc/<tid>/status, which shows THAT task's counters (the /proc/<pid>/status of a process
-// shows its leader thread only — see parsers/proc-task-status.ts), through the documented hidden
-// /proc/<tid> directories.
-//
-// Monotonic total: each thread's last value is remembered (keyed by tid); a tick adds the deltas.
-// A thread that exited keeps its contribution. A reused tid counts as a new thread when its kept
-// descriptor reported the old task gone, when its tgid changed, or when a counter went down.
-// Switches of threads that started and ended between two ticks are not seen (the kernel keeps no
-// per-cgroup total), nor those of threads that ended before cgflux started.
-//
-// Descriptors: per-thread status files are kept open in ProcFiles (7.5 µs per read instead of
-// 12.3 µs open+read+close), each closed as soon as its thread is gone, all of a container's closed
-// when it leaves (release()); above ProcFiles' cap they are opened and closed per read instead.
-// Not KeptFiles: thread exits are normal churn there would be counted as `vanished` read errors,
-// and KeptFiles cannot close one path.
-//
-// Exact counts: when the kernel counter runs (kernel-switches/, `method` setting), voluntary and
-// involuntary come from it — every switch of every task of the cgroup since it was attached,
-// tasks that ended between ticks included — and no per-thread file is read. Each row's `method`
-// tag says which count it is: `kernel` (exact) or `proc` (a lower bound). When a run ends, the
-// kernel's final totals ship once more in a last row (departures.ts), short-lived runs included.
+// docker_container_context_switches: voluntary and involuntary switches of every thread of the
+// container's cgroup, kept monotonic while threads come and go. With the kernel counter running
+// (kernel-switches/) the counts are exact; otherwise each thread's /proc/<tid>/status is summed,
+// a lower bound that misses threads born and gone between ticks. The `method` tag says which.
+// When a run ends, the kernel's final totals ship once more in a last row (departures.ts).
+// Per-thread files live in ProcFiles, not KeptFiles: thread exits are churn, not read errors.
 import { defineCollector, type Collector, type CollectorContext } from '../collector.js';
 import { GONE, ProcFiles } from '../proc-files.js';
 import { parseTaskStatus } from '../parsers/proc-task-status.js';

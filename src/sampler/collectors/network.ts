@@ -1,14 +1,7 @@
-// docker_container_net: per-interface counters of the container's network namespace, read from
-// /proc/<init pid>/net/dev, plus a `total` row (the sum of the interfaces reported, so it includes
-// `lo` only when include_loopback is set).
-// Both files are read through the context (KeptFiles, descriptors kept between ticks, released by
-// the sampler when the container leaves or its pid changes). A kept net/dev goes on reading the
-// namespace it was opened in after the pid exited (verified on Linux 6.18), so liveness is read
-// first on a kept /proc/<pid>/oom_score_adj, whose descriptor fails (ESRCH) once the process is gone
-// (as every /proc/<pid> file's does; this one is the cheapest for the kernel to produce: 0.9 µs
-// against 3.7 µs for /proc/<pid>/stat). That failure is counted and makes the sampler drop the
-// container's sample, as for a vanished cgroup. A proc tree without oom_score_adj (a fixture, a
-// synthetic tree) is probed once per pid and falls back to /proc/<pid>/stat.
+// docker_container_net: per-interface counters of the container's network namespace from
+// /proc/<init pid>/net/dev, plus a `total` row. A kept net/dev descriptor goes on reading the
+// namespace after the process exited, so liveness is checked first on a kept
+// /proc/<pid>/oom_score_adj (the cheapest /proc/<pid> file), whose read fails once it is gone.
 import { existsSync } from 'node:fs';
 import { defineCollector, type Collector, type CollectorContext } from '../collector.js';
 import type { Row } from '../../model.js';

@@ -30,6 +30,7 @@ function epochNs(ms: number | undefined): bigint | undefined {
 
 export function statusFields(c: ContainerInfo, nowEpochNs: bigint): Row['fields'] {
   const fields: Row['fields'] = { oomkilled: c.oomKilled === true };
+  if (typeof c.state === 'string' && c.state !== '') fields.state = c.state;
   const pid = int(c.pid);
   const exitCode = int(c.exitCode);
   const restarts = int(c.restartCount);
@@ -56,6 +57,7 @@ const NAME = 'status';
 export function createStatusCollector(clock: StatusClock = { epochNs: BigInt(Date.now()) * NS_PER_MS, monotonicNs: process.hrtime.bigint() }): Collector<undefined> {
   return {
     name: NAME,
+    withoutProcess: true,
     createState: () => undefined,
     collect(ctx, _state, out) {
       const c = ctx.container;

@@ -1,11 +1,6 @@
-// Parser of /proc/<tid>/status for what the context-switch collector needs:
-//   Tgid:	1234
-//   voluntary_ctxt_switches:	150
-//   nonvoluntary_ctxt_switches:	545
-// These counters are the ONE task's (fs/proc/array.c task_context_switch_counts reads p->nvcsw
-// and p->nivcsw of that task): /proc/<pid>/status shows the thread-group leader only, not the sum
-// of its threads (checked on Linux 6.18: a node process with 14 threads showed 20 in
-// /proc/<pid>/status against ~2,400 summed over /proc/<pid>/task/*/status).
+// Parser of /proc/<tid>/status for the context-switch collector (Tgid, voluntary_ctxt_switches,
+// nonvoluntary_ctxt_switches). These are ONE task's counters: /proc/<pid>/status shows the
+// thread-group leader only, never the sum over its threads.
 import { parseU64 } from './u64.js';
 
 export interface TaskContextSwitches {

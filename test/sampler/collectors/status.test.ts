@@ -14,7 +14,7 @@ describe('status collector', () => {
     const run = runCollector(createStatusCollector(clock), v1Paths(V1_ROOT, V1_ID), c);
     assert.deepEqual(run.collect({ monotonicNs: 3_500_000_000n }), [{
       measurement: 'docker_container_status',
-      fields: { oomkilled: false, pid: 4100n, exitcode: 0n, restart_count: 2n, started_at: BigInt(STARTED) * 1_000_000n, uptime_ns: 12_500_000_000n },
+      fields: { oomkilled: false, state: 'running', pid: 4100n, exitcode: 0n, restart_count: 2n, started_at: BigInt(STARTED) * 1_000_000n, uptime_ns: 12_500_000_000n },
     }]);
   });
 
@@ -22,14 +22,23 @@ describe('status collector', () => {
     const c = containerInfo(V1_ID, { state: 'exited', pid: 0, exitCode: 137, oomKilled: true, startedAt: STARTED, finishedAt: STARTED + 90_000 });
     const rows = runCollector(createStatusCollector(clock), { version: 1, driver: 'unknown', dirs: {} }, c).collect();
     assert.deepEqual(rows[0].fields, {
-      oomkilled: true, pid: 0n, exitcode: 137n, restart_count: 0n,
+      oomkilled: true, state: 'exited', pid: 0n, exitcode: 137n, restart_count: 0n,
       started_at: BigInt(STARTED) * 1_000_000n, finished_at: BigInt(STARTED + 90_000) * 1_000_000n, uptime_ns: 90_000_000_000n,
     });
   });
 
   test('never started: no times, no uptime', () => {
     const c = containerInfo(V1_ID, { state: 'created', pid: 0 });
-    assert.deepEqual(runCollector(createStatusCollector(clock), v1Paths(V1_ROOT, V1_ID), c).collect()[0].fields, { oomkilled: false, pid: 0n, exitcode: 0n, restart_count: 0n });
+    assert.deepEqual(runCollector(createStatusCollector(clock), v1Paths(V1_ROOT, V1_ID), c).collect()[0].fields, { oomkilled: false, state: 'created', pid: 0n, exitcode: 0n, restart_count: 0n });
+  });
+
+  test('every state Docker reports is the state field, as it says it', () => {
+    for (const state of ['running', 'paused', 'restarting', 'exited', 'created', 'dead', 'removing']) {
+      const c = containerInfo(V1_ID, { state, pid: state === 'running' || state === 'paused' ? 4100 : 0 });
+      assert.equal(runCollector(createStatusCollector(clock), v1Paths(V1_ROOT, V1_ID), c).collect()[0].fields.state, state);
+    }
+    const unknown = containerInfo(V1_ID, { state: '' });
+    assert.equal('state' in runCollector(createStatusCollector(clock), v1Paths(V1_ROOT, V1_ID), unknown).collect()[0].fields, false);
   });
 
   test('a healthcheck adds a docker_container_health row', () => {
@@ -44,7 +53,7 @@ describe('status collector on bad input', () => {
     const c = containerInfo(V1_ID, { pid: Number.NaN, exitCode: 1.5, restartCount: undefined as unknown as number, startedAt: Number.NaN, health: 'starting', failingStreak: -0.5 });
     const rows = runCollector(createStatusCollector(clock), { version: 1, driver: 'unknown', dirs: {} }, c).collect();
     assert.deepEqual(rows, [
-      { measurement: 'docker_container_status', fields: { oomkilled: false } },
+      { measurement: 'docker_container_status', fields: { oomkilled: false, state: 'running' } },
       { measurement: 'docker_container_health', fields: { health_status: 'starting', failing_streak: 0n } },
     ]);
   });
