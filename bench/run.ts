@@ -22,6 +22,7 @@ import type { TopVsStatsResult } from './real/top-vs-stats.js';
 import { runTasksStage, tasksRows, type TasksResult } from './stages/tasks.js';
 import { contextSwitchesRows, runContextSwitchesStage, type ContextSwitchesResult } from './stages/context-switches.js';
 import { checkTargets, verdict } from './targets.js';
+import { preflight } from './lib/preflight.js';
 import { num, table, targetsTable } from './report.js';
 
 const STAGES = ['real', 'synthetic', 'encode', 'e2e', 'tasks', 'context-switches', 'top'] as const;
@@ -55,6 +56,11 @@ function roundAll(value: unknown): unknown {
 }
 
 async function main(): Promise<number> {
+  const gap = await preflight(only);
+  if (gap) {
+    process.stderr.write(`npm run bench: ${gap}\n`);
+    return 2;
+  }
   const errors: Record<string, string> = {};
   const config = benchConfig();
 

@@ -38,6 +38,8 @@ export interface DaemonCpuOptions {
   containers: number;
   /** Extra arguments of `node` (e.g. --cpu-prof) for profiling runs. */
   nodeArgs?: string[];
+  /** Another build's cli.js (a before/after comparison); default this tree's dist/src/cli.js. */
+  cli?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -96,7 +98,7 @@ async function stop(child: ChildProcess): Promise<void> {
 /** Runs `cgflux run` from dist/ (built by the caller) and measures one window of whole ticks. */
 export async function measureDaemonCpu(o: DaemonCpuOptions): Promise<DaemonCpuResult> {
   const dir = mkdtempSync(join(tmpdir(), 'cgflux-bench-daemon-'));
-  const args = [...(o.nodeArgs ?? []), join(REPO_ROOT, 'dist/src/cli.js'), 'run', '--config', configFile(dir, o.label),
+  const args = [...(o.nodeArgs ?? []), o.cli ?? join(REPO_ROOT, 'dist/src/cli.js'), 'run', '--config', configFile(dir, o.label),
     '--output', 'file:/dev/null', '--no-http', '--interval', `${o.intervalMs}ms`];
   const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   const complaints: string[] = [];
