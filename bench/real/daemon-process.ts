@@ -18,6 +18,8 @@ export interface DaemonCpuResult {
   /** CPU of all threads over the window, ms. */
   cpu_ms: number;
   per_tick_ms: number;
+  /** CPU of all threads in each interval of the window, in order: how far the warm-up had gone. */
+  per_tick_series_ms: number[];
   us_per_container_sample: number;
   /** The same window from /proc/<pid>/stat (utime+stime, 10 ms resolution), as a cross-check. */
   stat_cpu_ms: number;
@@ -122,8 +124,15 @@ export async function measureDaemonCpu(o: DaemonCpuOptions): Promise<DaemonCpuRe
     const t0 = performance.now();
     const before = threadCpuNs(pid);
     const stat0 = statCpuMs(pid);
-    await sleep(o.ticks * o.intervalMs);
-    if (exitedEarly) throw new Error(exitedEarly);
+    const series: number[] = [];
+    let previous = sum(before);
+    for (let t = 1; t <= o.ticks; t++) {
+      await sleep(Math.max(0, t * o.intervalMs - (performance.now() - t0)));
+      if (exitedEarly) throw new Error(exitedEarly);
+      const now = sum(threadCpuNs(pid));
+      series.push((now - previous) / 1e6);
+      previous = now;
+    }
     const after = threadCpuNs(pid);
     const stat1 = statCpuMs(pid);
     const windowS = (performance.now() - t0) / 1000;
@@ -137,6 +146,7 @@ export async function measureDaemonCpu(o: DaemonCpuOptions): Promise<DaemonCpuRe
       window_s: windowS,
       cpu_ms: cpuMs,
       per_tick_ms: cpuMs / o.ticks,
+      per_tick_series_ms: series,
       us_per_container_sample: (cpuMs * 1000) / (o.ticks * o.containers),
       stat_cpu_ms: stat1 - stat0,
       per_tick_ms_by_thread: Object.fromEntries(Object.entries(byThread).sort((a, b) => b[1] - a[1])),
