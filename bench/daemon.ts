@@ -42,7 +42,8 @@ async function main(): Promise<void> {
         const main_ = d.per_tick_ms_by_thread.main;
         process.stdout.write(
           `${cli ?? 'dist/src/cli.js'}${variant.length ? ` ${variant.join(' ')}` : ''} at ${values.interval}: ${d.per_tick_ms.toFixed(2)} ms per tick (main ${main_.toFixed(2)}), ` +
-            `${d.us_per_container_sample.toFixed(1)} µs per container-sample, RSS ${d.rss_mb.toFixed(0)} MB` +
+            `${d.us_per_container_sample.toFixed(1)} µs per container-sample, user/sys ${d.stat_user_ms}/${d.stat_sys_ms} ms, ` +
+            `${d.minor_faults_per_tick.toFixed(0)} page faults per tick, RSS ${d.rss_mb.toFixed(0)} MB` +
             `${d.complaints.length ? `; said: ${d.complaints.slice(0, 2).join(' | ')}` : ''}\n` +
             `  per interval: ${d.per_tick_series_ms.map((v) => v.toFixed(1)).join(' ')} ms\n`,
         );
