@@ -68,8 +68,8 @@ async function main(): Promise<number> {
     runRealStage(config, { containers: 50, ticks: quick ? 40 : 200, perCollectorTicks: quick ? 20 : 60, statsRounds: quick ? 3 : 10, idleMs: quick ? 1000 : 2000, dockerSocket: config.docker.socket,
       daemonRuns: quick
         ? [{ intervalMs: 10_000, warmupMs: 15_000, ticks: 3 }, { intervalMs: 1000, warmupMs: 5000, ticks: 10 }]
-        : // 20 ticks of warm-up at either interval (the JIT's tier-up is counted in calls), then the window.
-          [{ intervalMs: 10_000, warmupMs: 200_000, ticks: 8 }, { intervalMs: 1000, warmupMs: 20_000, ticks: 40 }] }, log),
+        : // 15–20 ticks of warm-up at either interval (the JIT's tier-up is counted in calls), then the window.
+          [{ intervalMs: 10_000, warmupMs: 150_000, ticks: 8 }, { intervalMs: 1000, warmupMs: 20_000, ticks: 40 }] }, log),
   );
   const synthetic: SyntheticStageResult | undefined = await stage('synthetic', errors, () =>
     runSyntheticStage({ sizes: [1000, 5000], layouts: ['v1', 'v2'], ticks: quick ? 10 : 100, warmup: 5, timeoutMs: 400_000 }, log),
