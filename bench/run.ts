@@ -118,6 +118,7 @@ async function main(): Promise<number> {
     synthetic5000v2: v2?.measured['5000'],
     synthetic1000v2: v2?.measured['1000'],
     ratio_vs_floor: real?.ratio_vs_floor,
+    ratio_vs_compiled_floor: real?.ratio_vs_compiled_floor,
     ratio_vs_stats_api: real?.ratio_vs_stats_api,
     synthetic5000: direct5000,
     synthetic5000Basis: basis5000,
@@ -136,6 +137,8 @@ async function main(): Promise<number> {
     floor_us_per_container_sample: real?.floor_us_per_container_sample,
     stats_api_us_per_container_sample: real?.stats_api_us_per_container_sample,
     ratio_vs_floor: real?.ratio_vs_floor,
+    compiled_floor_us_per_container_sample: real?.compiled_floor_us_per_container_sample,
+    ratio_vs_compiled_floor: real?.ratio_vs_compiled_floor,
     ratio_vs_stats_api: real?.ratio_vs_stats_api,
     real,
     synthetic: keyed('v1'),
@@ -170,7 +173,8 @@ async function main(): Promise<number> {
     for (const c of real.per_collector) {
       rows.push([`  collector ${c.collector} alone (${num(c.files_per_container, 1)} files)`, `${num(c.us_per_container_sample)} µs, floor ${num(c.floor_us_per_container_sample)} µs`]);
     }
-    rows.push(['ratio cgflux ÷ floor', `${num(real.ratio_vs_floor)}×`]);
+    rows.push(['compiled pread floor (same files, cc -O2)', real.compiled_floor_us_per_container_sample === undefined ? `— (${real.compiled_floor_note})` : `${num(real.compiled_floor_us_per_container_sample)} µs`]);
+    rows.push(['ratio hot path ÷ compiled floor / ÷ readSync floor', `${num(real.ratio_vs_compiled_floor)}× / ${num(real.ratio_vs_floor)}×`]);
     rows.push(['ratio stats API ÷ hot path', `${num(real.ratio_vs_stats_api, 0)}×`]);
   }
   for (const layout of ['v1', 'v2'] as const) {

@@ -27,6 +27,8 @@ export type RealResult = CostResult &
   ReturnType<typeof summarizeStatsApi> & {
     containers: number;
     ratio_vs_floor: number;
+    /** Hot path ÷ the compiled pread floor (undefined without cc). */
+    ratio_vs_compiled_floor?: number;
     ratio_vs_stats_api: number;
     stats_api_per_round_us: number[];
     per_collector: CollectorCost[];
@@ -85,6 +87,7 @@ export async function runRealStage(config: Config, o: RealOptions, log: (msg: st
       stats_api_per_round_us: stats.netMicrosPerCall,
       per_collector: perCollector,
       ratio_vs_floor: cost.us_per_container_sample / cost.floor_us_per_container_sample,
+      ratio_vs_compiled_floor: cost.compiled_floor_us_per_container_sample === undefined ? undefined : cost.us_per_container_sample / cost.compiled_floor_us_per_container_sample,
       ratio_vs_stats_api: statsApi / cost.us_per_container_sample,
     };
   } finally {
