@@ -133,7 +133,7 @@ export class Scheduler {
   /** The first slot strictly after `afterMs`. */
   private nextSlot(afterMs: number): number {
     if (this.everyMs !== null) return Math.floor(afterMs / this.everyMs) * this.everyMs + this.everyMs;
-    return (this.cronTime as CronTime).getNextDateFrom(new Date(afterMs)).toMillis();
+    return (this.cronTime as CronTime).getNextDateFrom(new Date(afterMs), this.cronTimeZone).toMillis();
   }
 
   private armTimer(slotMs: number): void {

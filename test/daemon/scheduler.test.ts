@@ -110,6 +110,12 @@ describe('Scheduler', () => {
     assertConsecutive(seen, 2000);
   });
 
+  test('a cron expression is read in the given time zone', () => {
+    const s = new Scheduler({ interval: { every_ms: null, cron: '0 0 * * *' }, timeZone: 'Asia/Kolkata' });
+    // Midnight in India (UTC+05:30) after noon UTC on 1 January is 18:30 UTC the same day.
+    assert.equal(new Date(s['nextSlot'](Date.UTC(2026, 0, 1, 12, 0, 0))).toISOString(), '2026-01-01T18:30:00.000Z');
+  });
+
   test('5-field cron expressions are accepted (minute resolution)', () => {
     const s = new Scheduler({ interval: { every_ms: null, cron: '*/5 * * * *' } });
     assert.equal(s.expectedIntervalMs(), 300_000);
