@@ -23,7 +23,7 @@ async function imagePresent(): Promise<void> {
 /** One sentence saying what is missing and how to get it, or undefined when all is there. */
 export async function preflight(stages: ReadonlySet<string>): Promise<string | undefined> {
   const gaps: string[] = [];
-  if (stages.has('real')) {
+  if (['real', 'tasks', 'context-switches', 'top'].some((s) => stages.has(s))) {
     const docker = await missing(requireDocker, 'dockerd does not answer');
     gaps.push(...[docker ?? (await missing(imagePresent, `the test image ${BENCH_IMAGE} is not built`))].filter((g): g is string => !!g));
   }
