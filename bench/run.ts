@@ -1,7 +1,7 @@
 // `npm run bench`: what cgflux costs, measured on this machine in one run, against the raw-read
 // floor and Docker's stats API; a synthetic 5,000-container host; encoding; end to end into
 // VictoriaMetrics. Prints a table with PASS/MISS per target and writes bench/results.json.
-//   npm run bench                     everything (~5 min on 2 cores)
+//   npm run bench                     everything (~12 min on 2 cores)
 //   npm run bench -- --only real,encode   some stages (real, synthetic, encode, e2e, tasks, context-switches, top)
 //   npm run bench -- --quick          fewer rounds, for trying the harness (figures not reportable)
 import { writeFileSync } from 'node:fs';
@@ -22,6 +22,7 @@ import type { TopVsStatsResult } from './real/top-vs-stats.js';
 import { runTasksStage, tasksRows, type TasksResult } from './stages/tasks.js';
 import { contextSwitchesRows, runContextSwitchesStage, type ContextSwitchesResult } from './stages/context-switches.js';
 import { checkTargets, verdict } from './targets.js';
+import { preflight } from './lib/preflight.js';
 import { num, table, targetsTable } from './report.js';
 
 const STAGES = ['real', 'synthetic', 'encode', 'e2e', 'tasks', 'context-switches', 'top'] as const;
@@ -55,11 +56,20 @@ function roundAll(value: unknown): unknown {
 }
 
 async function main(): Promise<number> {
+  const gap = await preflight(only);
+  if (gap) {
+    process.stderr.write(`npm run bench: ${gap}\n`);
+    return 2;
+  }
   const errors: Record<string, string> = {};
   const config = benchConfig();
 
   const real: RealResult | undefined = await stage('real', errors, () =>
-    runRealStage(config, { containers: 50, ticks: quick ? 40 : 200, perCollectorTicks: quick ? 20 : 60, statsRounds: quick ? 3 : 10, idleMs: quick ? 1000 : 2000, dockerSocket: config.docker.socket }, log),
+    runRealStage(config, { containers: 50, ticks: quick ? 40 : 200, perCollectorTicks: quick ? 20 : 60, statsRounds: quick ? 3 : 10, idleMs: quick ? 1000 : 2000, dockerSocket: config.docker.socket,
+      daemonRuns: quick
+        ? [{ intervalMs: 10_000, warmupMs: 15_000, ticks: 3 }, { intervalMs: 1000, warmupMs: 5000, ticks: 10 }]
+        : // 15–20 ticks of warm-up at either interval (the JIT's tier-up is counted in calls), then the window.
+          [{ intervalMs: 10_000, warmupMs: 150_000, ticks: 8 }, { intervalMs: 1000, warmupMs: 20_000, ticks: 40 }] }, log),
   );
   const synthetic: SyntheticStageResult | undefined = await stage('synthetic', errors, () =>
     runSyntheticStage({ sizes: [1000, 5000], layouts: ['v1', 'v2'], ticks: quick ? 10 : 100, warmup: 5, timeoutMs: 400_000 }, log),
@@ -99,8 +109,16 @@ async function main(): Promise<number> {
     direct5000 && direct5000.fallback_reads_per_tick > 0
       ? `measured; fd limit ${softLimitOf(direct5000.fd_limit)}: ${num(direct5000.fallback_reads_per_tick, 0)} reads/tick open/read/close`
       : undefined;
+  const v2 = layoutResult('v2');
   const checks = checkTargets({
+    daemon_ratio_10s: real?.daemon_ratio_vs_stats_api['10s'],
+    daemon_ratio_1s: real?.daemon_ratio_vs_stats_api['1s'],
+    daemon_tick_10s_vs_1s: real?.daemon_tick_cost_vs_shortest['10s'],
+    synthetic1000: v1?.measured['1000'],
+    synthetic5000v2: v2?.measured['5000'],
+    synthetic1000v2: v2?.measured['1000'],
     ratio_vs_floor: real?.ratio_vs_floor,
+    ratio_vs_compiled_floor: real?.ratio_vs_compiled_floor,
     ratio_vs_stats_api: real?.ratio_vs_stats_api,
     synthetic5000: direct5000,
     synthetic5000Basis: basis5000,
@@ -112,10 +130,15 @@ async function main(): Promise<number> {
     duration_s: (Date.now() - started) / 1000,
     quick,
     machine: { ...machineInfo(), load_average_at_end: currentLoad() },
+    daemon_us_per_container_sample: real && Object.fromEntries(Object.entries(real.daemon).map(([k, d]) => [k, d.us_per_container_sample])),
+    daemon_per_tick_ms: real && Object.fromEntries(Object.entries(real.daemon).map(([k, d]) => [k, d.per_tick_ms])),
+    daemon_ratio_vs_stats_api: real?.daemon_ratio_vs_stats_api,
     us_per_container_sample: real?.us_per_container_sample,
     floor_us_per_container_sample: real?.floor_us_per_container_sample,
     stats_api_us_per_container_sample: real?.stats_api_us_per_container_sample,
     ratio_vs_floor: real?.ratio_vs_floor,
+    compiled_floor_us_per_container_sample: real?.compiled_floor_us_per_container_sample,
+    ratio_vs_compiled_floor: real?.ratio_vs_compiled_floor,
     ratio_vs_stats_api: real?.ratio_vs_stats_api,
     real,
     synthetic: keyed('v1'),
@@ -135,7 +158,13 @@ async function main(): Promise<number> {
 
   const rows: Array<Array<string | number>> = [];
   if (real) {
-    rows.push(['real ×50: cgflux CPU / container-sample', `${num(real.us_per_container_sample)} µs`]);
+    for (const [key, d] of Object.entries(real.daemon)) {
+      rows.push([`cgflux run at ${key} ×${d.containers}: CPU of all threads per tick`, `${num(d.per_tick_ms)} ms median of ${d.ticks} (mean ${num(d.per_tick_mean_ms)}; main thread ${num(d.per_tick_ms_by_thread.main)}, others ${num(d.per_tick_ms_by_thread.other)})`]);
+      rows.push([`cgflux run at ${key}: per container-sample, RSS`, `${num(d.us_per_container_sample)} µs, ${num(d.rss_mb, 0)} MB`]);
+      rows.push([`cgflux run at ${key}: stats API ÷ cgflux`, `${num(real.daemon_ratio_vs_stats_api[key], 1)}×`]);
+    }
+    rows.push(['cgflux run: tick at 10 s ÷ tick at 1 s', `${num(real.daemon_tick_cost_vs_shortest['10s'])}×`]);
+    rows.push(['real ×50: hot path CPU / container-sample (main thread, back to back)', `${num(real.us_per_container_sample)} µs`]);
     rows.push(['real ×50: raw-read floor (steady-state tick)', `${num(real.floor_us_per_container_sample)} µs (${num(real.files_per_container, 1)} files; first tick ${num(real.first_tick_files_per_container, 1)})`]);
     rows.push(['real ×50: Docker stats API (dockerd+containerd+shims)', `${num(real.stats_api_us_per_container_sample, 0)} µs`]);
     rows.push(['  of which the 50 containers\' shims', `${num(real.stats_api_shims_us_per_container_sample, 0)} µs`]);
@@ -144,8 +173,9 @@ async function main(): Promise<number> {
     for (const c of real.per_collector) {
       rows.push([`  collector ${c.collector} alone (${num(c.files_per_container, 1)} files)`, `${num(c.us_per_container_sample)} µs, floor ${num(c.floor_us_per_container_sample)} µs`]);
     }
-    rows.push(['ratio cgflux ÷ floor', `${num(real.ratio_vs_floor)}×`]);
-    rows.push(['ratio stats API ÷ cgflux', `${num(real.ratio_vs_stats_api, 0)}×`]);
+    rows.push(['compiled pread floor (same files, cc -O2)', real.compiled_floor_us_per_container_sample === undefined ? `— (${real.compiled_floor_note})` : `${num(real.compiled_floor_us_per_container_sample)} µs`]);
+    rows.push(['ratio hot path ÷ compiled floor / ÷ readSync floor', `${num(real.ratio_vs_compiled_floor)}× / ${num(real.ratio_vs_floor)}×`]);
+    rows.push(['ratio stats API ÷ hot path', `${num(real.ratio_vs_stats_api, 0)}×`]);
   }
   for (const layout of ['v1', 'v2'] as const) {
     const l = layoutResult(layout);

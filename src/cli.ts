@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // The `cgflux` executable. The logic is in main.ts so tests can call it in-process.
+import { routeLibraryLogs } from './library-logs.js';
 import { main } from './main.js';
+
+routeLibraryLogs();
 
 main(process.argv.slice(2)).then(
   (code) => {

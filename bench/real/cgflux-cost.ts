@@ -7,6 +7,7 @@ import type { ContainerInfo } from '../../src/model.js';
 import type { Pipeline } from '../lib/cgflux.js';
 import { FileRecorder } from '../lib/file-recorder.js';
 import { FloorReader } from '../lib/floor.js';
+import { compiledFloor, compiledFloorMedian } from '../lib/compiled-floor.js';
 import { cpuMicros, median, yieldToLoop } from '../lib/stats.js';
 
 /** Ticks before the recorded one: the first tick (limits, slow counters, opens) is not typical. */
@@ -19,6 +20,9 @@ export interface CostResult {
   gather_us_per_container_sample: number;
   encode_us_per_container_sample: number;
   floor_us_per_container_sample: number;
+  /** The same files with pread from a compiled loop (undefined without cc: see compiled_floor_note). */
+  compiled_floor_us_per_container_sample?: number;
+  compiled_floor_note?: string;
   /** Wall time of one streamed tick. */
   tick_median_ms: number;
   /** Files read by the first tick and by a steady-state tick (the floor's files). */
@@ -96,11 +100,16 @@ export async function measureCost(pipeline: Pipeline, containers: readonly Conta
   } finally {
     floor.close();
   }
+  // A separate process, so it cannot alternate tick by tick: run right after, on the same files.
+  const compiled = compiledFloor(steady.paths, ticks);
+  const compiledMedian = compiledFloorMedian(compiled);
   return {
     us_per_container_sample: median(cost) / n,
     gather_us_per_container_sample: median(gatherCost) / n,
     encode_us_per_container_sample: median(encodeCost) / n,
     floor_us_per_container_sample: median(floorCost) / n,
+    compiled_floor_us_per_container_sample: compiledMedian === undefined ? undefined : compiledMedian / n,
+    compiled_floor_note: 'skipped' in compiled ? compiled.skipped : `${compiled.files} files, ${ticks} rounds`,
     tick_median_ms: median(tickMs),
     first_tick_files_per_container: first.paths.length / n,
     files_per_tick: floorFiles,

@@ -1,18 +1,12 @@
 // The tick clock. Every tick carries ONE nominal timestamp (the aligned, scheduled time) shared by
-// all containers of that tick, so points of the same tick line up in queries, plus the monotonic
-// time for rates. Ticks never overlap: while a tick's async work runs, the next one is skipped and
-// counted, because two ticks reading the same counters at once would produce garbage deltas.
-//
-// How ticks are timed:
-//  - `cron`: the expression as given (5 or 6 fields, system time zone), through npm `cron`.
-//  - `every_ms` that cron can express with ticks on multiples of the interval since the epoch
-//    (whole seconds dividing a minute, whole minutes dividing an hour, whole hours dividing a day,
-//    in UTC so a time zone offset cannot shift the grid): npm `cron` with a generated expression.
-//  - any other `every_ms` (sub-second like 500 ms, or 7 s, 45 s, 90 s …): cron cannot express
-//    "every 7 s" without restarting at each minute (*/7 gives :00 :07 … :56 :00, a 4 s gap), so a
-//    setTimeout chain re-armed to the next multiple of the interval since the epoch. Same
-//    alignment rule, same nominal timestamps, just a different timer.
-import { CronJob, validateCronExpression } from 'cron';
+// all containers of that tick, so points of the same tick line up in queries. Ticks never overlap:
+// a slot that comes (or passes, while a long tick blocks the event loop) before the running tick
+// ends is skipped and counted, because two ticks reading the same counters at once would produce
+// garbage deltas. `every_ms` slots are multiples of the interval since the epoch, computed with
+// arithmetic; `cron` expressions get their next slot from npm `cron`'s CronTime once per tick.
+// Both run on one setTimeout of ours: cron's CronJob recomputed dates with luxon two or three
+// times per tick and wrote its own warnings on stderr (docs/performance.md has the figures).
+import { CronTime, validateCronExpression } from 'cron';
 import type { Config } from '../config/schema.js';
 import { logger as makeLogger, type Logger } from '../log.js';
 import type { Counter, Gauge, MetricsRegistry } from './self-metrics.js';
@@ -47,34 +41,18 @@ export interface SchedulerStats {
   running: boolean;
 }
 
-/** How `every_ms` maps onto cron, or null when cron cannot keep ticks on multiples of the interval. */
-export function cronForInterval(everyMs: number): string | null {
-  if (everyMs <= 0 || everyMs % 1000 !== 0) return null;
-  const s = everyMs / 1000;
-  if (s < 60) return 60 % s === 0 ? `*/${s} * * * * *` : null;
-  if (s % 60 !== 0) return null;
-  const m = s / 60;
-  if (m < 60) return 60 % m === 0 ? `0 */${m} * * * *` : null;
-  if (m % 60 !== 0) return null;
-  const h = m / 60;
-  if (h < 24) return 24 % h === 0 ? `0 0 */${h} * * *` : null;
-  return h === 24 ? '0 0 0 * * *' : null;
-}
-
 export class Scheduler {
   private readonly log: Logger;
   private readonly everyMs: number | null;
+  private readonly cronTime: CronTime | null;
   private readonly cronExpr: string | null;
   private readonly cronTimeZone: string | undefined;
   private readonly skipLogEveryMs: number;
   private handler: TickHandler | null = null;
-  private job: CronJob | null = null;
   private timer: NodeJS.Timeout | null = null;
   private active = false;
   private running: Promise<void> | null = null;
   private runningSince = 0;
-  /** Next slot cron announced, for cron expressions (cron's callback does not say which slot fired). */
-  private pendingCronMs = 0;
   private lastScheduledMs = -Infinity;
   private seq = 0;
   private readonly stats_: SchedulerStats = {
@@ -94,10 +72,12 @@ export class Scheduler {
       this.everyMs = null;
       this.cronExpr = cron;
       this.cronTimeZone = options.timeZone;
+      this.cronTime = new CronTime(cron, options.timeZone ?? null);
     } else if (every_ms && every_ms > 0) {
       this.everyMs = every_ms;
-      this.cronExpr = cronForInterval(every_ms);
-      this.cronTimeZone = 'UTC';
+      this.cronExpr = null;
+      this.cronTimeZone = undefined;
+      this.cronTime = null;
     } else {
       throw new Error('interval: expected every_ms > 0 or a cron expression');
     }
@@ -113,15 +93,13 @@ export class Scheduler {
   /** For the startup log line: how ticks are timed. */
   describe(): string {
     if (this.everyMs === null) return `cron '${this.cronExpr}' (${this.cronTimeZone ?? 'system time zone'})`;
-    const how = this.cronExpr ? `cron '${this.cronExpr}' UTC` : 'timer';
-    return `every ${this.everyMs} ms aligned to multiples of the interval (${how})`;
+    return `every ${this.everyMs} ms aligned to multiples of the interval`;
   }
 
   /** Nominal gap between ticks, ms (for cron: the largest gap among the next few), for staleness checks. */
   expectedIntervalMs(): number {
     if (this.everyMs !== null) return this.everyMs;
-    const probe = this.job ?? this.makeCronJob(() => undefined);
-    const dates = probe.nextDates(6).map((d) => d.toMillis());
+    const dates = (this.cronTime as CronTime).sendAt(6).map((d) => d.toMillis());
     let gap = 1000;
     for (let i = 1; i < dates.length; i++) gap = Math.max(gap, dates[i] - dates[i - 1]);
     return gap;
@@ -139,22 +117,12 @@ export class Scheduler {
   start(): void {
     if (this.active) return;
     this.active = true;
-    if (this.cronExpr) {
-      this.job = this.makeCronJob(() => this.onCronFire());
-      this.job.start();
-      this.pendingCronMs = this.job.nextDate().toMillis();
-    } else {
-      this.armTimer(this.nextSlot(Date.now()));
-    }
+    this.armTimer(this.nextSlot(Date.now()));
   }
 
   /** Stops timing new ticks and waits for the running one, if any. Leaves no timer behind. */
   async stop(): Promise<void> {
     this.active = false;
-    if (this.job) {
-      void this.job.stop();
-      this.job = null;
-    }
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -162,20 +130,10 @@ export class Scheduler {
     if (this.running) await this.running;
   }
 
-  private makeCronJob(onTick: () => void): CronJob {
-    return CronJob.from({
-      cronTime: this.cronExpr as string,
-      onTick,
-      start: false,
-      // Overlap is handled here (cron's waitForCompletion would skip silently, uncounted).
-      waitForCompletion: false,
-      ...(this.cronTimeZone ? { timeZone: this.cronTimeZone } : {}),
-    });
-  }
-
-  private nextSlot(nowMs: number): number {
-    const every = this.everyMs as number;
-    return Math.floor(nowMs / every) * every + every;
+  /** The first slot strictly after `afterMs`. */
+  private nextSlot(afterMs: number): number {
+    if (this.everyMs !== null) return Math.floor(afterMs / this.everyMs) * this.everyMs + this.everyMs;
+    return (this.cronTime as CronTime).getNextDateFrom(new Date(afterMs), this.cronTimeZone).toMillis();
   }
 
   private armTimer(slotMs: number): void {
@@ -184,27 +142,28 @@ export class Scheduler {
 
   private onTimerFire(slotMs: number): void {
     if (!this.active) return;
-    const now = Date.now();
-    const every = this.everyMs as number;
-    // Late by more than an interval (event loop blocked, clock stepped forward): the tick is the
-    // latest slot that has passed; the ones in between are gone.
-    const scheduled = Math.max(slotMs, Math.floor(now / every) * every);
-    this.armTimer(Math.max(scheduled + every, this.nextSlot(now)));
-    this.fire(scheduled);
-  }
-
-  private onCronFire(): void {
-    if (!this.active || !this.job) return;
-    const now = Date.now();
-    let scheduled: number;
+    // Node timers may fire a millisecond early: the slot is then still the one armed.
+    const now = Math.max(Date.now(), slotMs);
+    const next = this.nextSlot(now);
+    // Late by more than an interval (a long tick blocked the event loop, clock stepped forward):
+    // the tick is the latest slot that has passed; the ones in between are skipped and counted.
+    let scheduled = slotMs;
+    let lost = 0;
+    let latestLost = slotMs;
     if (this.everyMs !== null) {
-      scheduled = Math.floor(now / this.everyMs) * this.everyMs;
+      scheduled = Math.max(slotMs, Math.floor(now / this.everyMs) * this.everyMs);
+      lost = (scheduled - slotMs) / this.everyMs;
+      latestLost = scheduled - this.everyMs;
     } else {
-      // cron fires at or after the slot it announced; cron slots are whole seconds.
-      scheduled = this.pendingCronMs <= now + 1000 ? this.pendingCronMs : Math.floor(now / 1000) * 1000;
+      // A bounded walk: after a very long stall the older slots are counted no further.
+      for (let at = this.nextSlot(slotMs), steps = 0; at <= now && steps < 100; at = this.nextSlot(at), steps++) {
+        latestLost = scheduled;
+        scheduled = at;
+        lost++;
+      }
     }
-    // cron has already armed the following slot when it calls us.
-    this.pendingCronMs = this.job.nextDate().toMillis();
+    this.armTimer(next);
+    if (lost > 0) this.skip(lost, latestLost);
     this.fire(scheduled);
   }
 
@@ -212,9 +171,7 @@ export class Scheduler {
     if (scheduledMs === this.lastScheduledMs) return; // the same slot twice (clock step): once is enough
     this.lastScheduledMs = scheduledMs;
     if (this.running) {
-      this.stats_.ticksSkipped++;
-      this.counters.skipped?.inc();
-      this.logSkip(scheduledMs);
+      this.skip(1, scheduledMs);
       return;
     }
     const handler = this.handler;
@@ -248,17 +205,21 @@ export class Scheduler {
     this.counters.duration?.set(ms / 1000);
   }
 
-  private logSkip(scheduledMs: number): void {
-    this.skipsSinceLog++;
+  private skip(count: number, latestMs: number): void {
+    this.stats_.ticksSkipped += count;
+    this.counters.skipped?.inc(count);
+    this.skipsSinceLog += count;
     const now = Date.now();
     if (now - this.lastSkipLogMs < this.skipLogEveryMs) return;
     const first = this.lastSkipLogMs === -Infinity;
     const what = this.skipsSinceLog === 1
-      ? `tick ${new Date(scheduledMs).toISOString()} skipped`
-      : `${this.skipsSinceLog} ticks skipped since the last report (latest ${new Date(scheduledMs).toISOString()})`;
-    const busyS = ((now - this.runningSince) / 1000).toFixed(1);
+      ? `tick ${new Date(latestMs).toISOString()} skipped`
+      : `${this.skipsSinceLog} ticks skipped since the last report (latest ${new Date(latestMs).toISOString()})`;
+    const why = this.running
+      ? `the previous tick is still running after ${((now - this.runningSince) / 1000).toFixed(1)} s`
+      : `the previous tick held the event loop for ${((this.stats_.lastDurationMs ?? 0) / 1000).toFixed(1)} s`;
     this.log.warn(
-      `${what}: the previous tick is still running after ${busyS} s, so ticks take longer than the interval` +
+      `${what}: ${why}, so ticks take longer than the interval` +
         (first ? `; reported at most every ${Math.round(this.skipLogEveryMs / 1000)} s` : ''),
       { ticks_skipped_total: this.stats_.ticksSkipped },
     );

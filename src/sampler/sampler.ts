@@ -3,6 +3,7 @@
 // read, whatever was gathered for it this tick is dropped and counted. The sampler owns each
 // collector's per-container state: made when a container is first seen, dropped (and released)
 // when it leaves or restarts, with its kept descriptors. Bad input never throws out of gather().
+import { flattenInPlace } from '../flatten.js';
 import { existsSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
 import type { CgroupPaths, ContainerInfo, Row, Sample } from '../model.js';
@@ -50,18 +51,11 @@ class ContainerContext implements CollectorContext {
   }
 }
 
-/** Keeps flattenStrings' reads observable, so that an optimising compiler cannot drop them. */
-let flattenSink = 0;
-
-/**
- * Cgroup dirs made by path.join are trees of V8 cons cells (~550 bytes for a 100-character path
- * instead of ~200) kept for the container's life, and every path a collector builds from them
- * holds the tree too. Reading a character flattens a string in place, once per container.
- */
+/** Cgroup dirs made by path.join are kept for the container's life, as is every path built on them. */
 function flattenDirs(cgroup: CgroupPaths): void {
   for (const key in cgroup.dirs) {
     const dir = (cgroup.dirs as Record<string, string | undefined>)[key];
-    if (dir) flattenSink ^= dir.charCodeAt(dir.length >> 1);
+    if (dir) flattenInPlace(dir);
   }
 }
 

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Scheduler, cronForInterval, type Tick } from '../../src/daemon/scheduler.js';
+import { Scheduler, type Tick } from '../../src/daemon/scheduler.js';
 import { MetricsRegistry } from '../../src/daemon/self-metrics.js';
 import type { Logger } from '../../src/log.js';
 
@@ -43,29 +43,10 @@ function assertConsecutive(seen: Seen[], step: number): void {
   }
 }
 
-describe('cronForInterval', () => {
-  test('expresses intervals that keep ticks on multiples of the interval since the epoch', () => {
-    assert.equal(cronForInterval(1000), '*/1 * * * * *');
-    assert.equal(cronForInterval(10_000), '*/10 * * * * *');
-    assert.equal(cronForInterval(15_000), '*/15 * * * * *');
-    assert.equal(cronForInterval(60_000), '0 */1 * * * *');
-    assert.equal(cronForInterval(300_000), '0 */5 * * * *');
-    assert.equal(cronForInterval(3_600_000), '0 0 */1 * * *');
-    assert.equal(cronForInterval(6 * 3_600_000), '0 0 */6 * * *');
-    assert.equal(cronForInterval(86_400_000), '0 0 0 * * *');
-  });
-
-  test('returns null (timer fallback) where */N would restart at each minute or hour', () => {
-    for (const ms of [100, 500, 1500, 7000, 45_000, 90_000, 7 * 60_000, 5 * 3_600_000, 2 * 86_400_000]) {
-      assert.equal(cronForInterval(ms), null, String(ms));
-    }
-  });
-});
-
 describe('Scheduler', () => {
   test('1 s interval over ~5 s: ~5 ticks on consecutive whole seconds, fired right after the slot', async () => {
     const s = new Scheduler({ interval: { every_ms: 1000, cron: null } });
-    assert.match(s.describe(), /cron '\*\/1 \* \* \* \* \*' UTC/);
+    assert.equal(s.describe(), 'every 1000 ms aligned to multiples of the interval');
     const seen = await runFor(s, 5200);
     assert.ok(seen.length >= 4 && seen.length <= 6, `ticks: ${seen.length}`);
     assert.equal(seen[0].seq, 1);
@@ -79,9 +60,8 @@ describe('Scheduler', () => {
     assert.equal(s.stats.lastTickMs, seen.at(-1)?.scheduledMs);
   });
 
-  test('timer fallback (300 ms, not expressible in cron) aligns to multiples of the interval', async () => {
+  test('an interval cron cannot express (300 ms) aligns to multiples of the interval too', async () => {
     const s = new Scheduler({ interval: { every_ms: 300, cron: null } });
-    assert.match(s.describe(), /timer/);
     const seen = await runFor(s, 1900);
     assert.ok(seen.length >= 5 && seen.length <= 7, `ticks: ${seen.length}`);
     for (const t of seen) {
@@ -92,8 +72,9 @@ describe('Scheduler', () => {
     assertConsecutive(seen, 300);
   });
 
-  test('a tick that fires late (event loop blocked) takes the latest slot, not a stale one', async () => {
-    const s = new Scheduler({ interval: { every_ms: 100, cron: null } });
+  test('a tick that holds the event loop past the next slots: the latest slot runs, the passed ones are skipped and counted', async () => {
+    const { log, lines } = captureLog();
+    const s = new Scheduler({ interval: { every_ms: 100, cron: null }, log });
     const seen = await runFor(s, 1300, () => {
       const until = Date.now() + 330; // blocks the event loop: the next timer fires ~3 slots late
       while (Date.now() < until);
@@ -105,8 +86,16 @@ describe('Scheduler', () => {
       // Node timers may fire a millisecond before Date.now() reaches the slot.
       assert.ok(lag >= -2 && lag < 100, `lag ${lag} ms: the nominal time must be the slot just passed`);
     }
-    for (let i = 1; i < seen.length; i++) assert.ok(seen[i].scheduledMs - seen[i - 1].scheduledMs >= 300);
-    assert.equal(s.stats.ticksSkipped, 0);
+    let gaps = 0;
+    for (let i = 1; i < seen.length; i++) {
+      assert.ok(seen[i].scheduledMs - seen[i - 1].scheduledMs >= 300);
+      gaps += (seen[i].scheduledMs - seen[i - 1].scheduledMs) / 100 - 1;
+    }
+    // Every slot between two ticks that ran is counted as skipped (none is stacked up either).
+    assert.equal(s.stats.ticksSkipped, gaps);
+    const warns = lines.filter((l) => l.level === 'warn');
+    assert.equal(warns.length, 1, JSON.stringify(lines));
+    assert.match(warns[0].msg, /^\d+ ticks skipped since the last report \(latest \S+\): the previous tick held the event loop for 0\.3 s/);
   });
 
   test('cron expression is honoured as given (every 2 s, even seconds)', async () => {
@@ -119,6 +108,12 @@ describe('Scheduler', () => {
       assert.ok(t.atMs - t.scheduledMs < 250);
     }
     assertConsecutive(seen, 2000);
+  });
+
+  test('a cron expression is read in the given time zone', () => {
+    const s = new Scheduler({ interval: { every_ms: null, cron: '0 0 * * *' }, timeZone: 'Asia/Kolkata' });
+    // Midnight in India (UTC+05:30) after noon UTC on 1 January is 18:30 UTC the same day.
+    assert.equal(new Date(s['nextSlot'](Date.UTC(2026, 0, 1, 12, 0, 0))).toISOString(), '2026-01-01T18:30:00.000Z');
   });
 
   test('5-field cron expressions are accepted (minute resolution)', () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { openSync, closeSync, readdirSync } from 'node:fs';
 import {
   MetricsRegistry,
+  cachedOpenFds,
   countOpenFds,
   escapeLabelValue,
   registerProcessMetrics,
@@ -175,6 +176,18 @@ describe('process metrics', () => {
     }
     assert.equal(rounds, 3, 'the descriptor count never held still for a round');
     assert.equal(countOpenFds('/nonexistent/fd'), undefined);
+  });
+
+  test('the open-fds count is taken again only once its interval has passed', () => {
+    let nowMs = 1000;
+    let listings = 0;
+    const open = cachedOpenFds(60_000, () => ++listings * 10, () => nowMs);
+    assert.equal(open(), 10);
+    nowMs += 59_999;
+    assert.equal(open(), 10);
+    nowMs += 1;
+    assert.equal(open(), 20);
+    assert.equal(listings, 2);
   });
 
   test('RSS, heap, fds, CPU and uptime are rendered with plausible values', () => {
