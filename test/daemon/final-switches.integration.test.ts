@@ -138,6 +138,7 @@ for (const states of [['running'], ['running', 'exited']]) describe(`last contex
     assert.ok(ratio >= 0.9 && ratio <= 1.1, `ratio ${ratio}`);
     const again = await tickUntil('another row', 1, (rows) => rows.find((r) => r.name === name) ?? null);
     assert.equal(again, null, 'shipped once');
+    assert.match(pipeline.metrics.renderPrometheus(), /cgflux_final_switch_rows_total\{outcome="shipped"\} 1\n/);
   });
 
   test('a long-running container stopped mid-interval gets a final row at least its last regular row', async () => {
