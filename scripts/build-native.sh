@@ -20,14 +20,13 @@ give_up() {
 }
 
 if [ "$(id -u)" = 0 ] && command -v dpkg-query >/dev/null && command -v apt-get >/dev/null; then
-  missing=()
-  for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
+  # shellcheck source=lib/debian-packages.sh
+  . "$HERE/scripts/lib/debian-packages.sh"
+  mapfile -t missing < <(missing_packages "${PACKAGES[@]}")
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]}"
     log=$(mktemp)
-    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+    if ! install_packages "$log" "${missing[@]}"; then
       tail -n 20 "$log" >&2
       rm -f "$log"
       give_up "installing the build packages failed"

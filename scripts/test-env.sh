@@ -21,15 +21,12 @@ if [ "$(id -u)" != 0 ]; then
 fi
 mkdir -p "$LOG_DIR"
 
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
+# shellcheck source=lib/debian-packages.sh
+. "$(dirname "$0")/lib/debian-packages.sh"
+mapfile -t missing < <(missing_packages "${PACKAGES[@]}")
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$LOG_DIR/apt.log" 2>&1 \
-    || { cat "$LOG_DIR/apt.log" >&2; exit 1; }
+  install_packages "$LOG_DIR/apt.log" "${missing[@]}" || { cat "$LOG_DIR/apt.log" >&2; exit 1; }
 fi
 
 wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...

@@ -11,7 +11,8 @@ import { answerApi } from './api/api.js';
 import { Pipeline, type SharedMetrics } from './pipeline.js';
 import { procRootProblem } from './proc-root-check.js';
 import { Scheduler } from './scheduler.js';
-import { MetricsRegistry, registerProcessMetrics } from './self-metrics.js';
+import { MetricsRegistry } from './self-metrics.js';
+import { registerProcessMetrics } from './process-metrics.js';
 import { installSignalHandlers } from './signals.js';
 import { startStatusLine, type StatusSnapshot } from './status-line.js';
 

@@ -14,7 +14,8 @@ import { CarriedCounters, registerDaemonMetrics, type TickMetrics } from './daem
 import { EventRecorder } from './event-rows.js';
 import { LiveSamples } from './api/live-samples.js';
 import type { ProcessesCollector } from '../sampler/collectors/processes.js';
-import { MetricsRegistry, registerProcessMetrics } from './self-metrics.js';
+import { MetricsRegistry } from './self-metrics.js';
+import { registerProcessMetrics } from './process-metrics.js';
 
 /** The daemon's registry, kept across reloads, and the counter values the replaced pipelines reached. */
 export interface SharedMetrics {

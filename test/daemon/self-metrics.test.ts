@@ -1,14 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSync, closeSync, readdirSync } from 'node:fs';
-import {
-  MetricsRegistry,
-  cachedOpenFds,
-  countOpenFds,
-  escapeLabelValue,
-  registerProcessMetrics,
-  INTERNAL_MEASUREMENT,
-} from '../../src/daemon/self-metrics.js';
+import { MetricsRegistry, escapeLabelValue, INTERNAL_MEASUREMENT } from '../../src/daemon/self-metrics.js';
+import { cachedOpenFds, countOpenFds, registerProcessMetrics } from '../../src/daemon/process-metrics.js';
 
 describe('MetricsRegistry: Prometheus text', () => {
   test('renders HELP, TYPE, prefix, _total and labels exactly', () => {
