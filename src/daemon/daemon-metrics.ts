@@ -9,6 +9,7 @@ import { DROP_REASONS, type Output } from '../output/index.js';
 import type { ReadErrors } from '../errors/read-errors.js';
 import type { Sampler } from '../sampler/sampler.js';
 import type { KeptFiles } from '../sampler/kept-files.js';
+import type { ContextSwitchesCollector } from '../sampler/collectors/context-switches.js';
 import type { EventRecorder } from './event-rows.js';
 import type { Counter, Gauge, Labels, MetricsRegistry } from './self-metrics.js';
 
@@ -109,6 +110,12 @@ export function registerDaemonMetrics(m: MetricsRegistry, parts: MeteredParts, c
   counterFn('docker_skipped_vanished_total', 'Containers skipped because their pid vanished before their cgroup was resolved.', () => registry.stats().skippedVanished);
   m.gaugeFn(fresh('docker_connected'), '1 while the Docker events stream is connected.', () => (registry.stats().connected ? 1 : 0));
   counterFn('events_dropped_total', 'Lifecycle events dropped because too many were waiting for a tick.', () => events.dropped);
+  const departures = (sampler.collector('context_switches') as ContextSwitchesCollector | undefined)?.departures;
+  if (departures) {
+    for (const reason of ['shipped', 'dropped', 'unmatched', 'superseded'] as const) {
+      counterFn('final_switch_rows_total', 'Last context-switch rows of containers whose run ended (kernel method), by outcome: shipped, dropped (too many waiting), unmatched (no kernel entry), superseded (running again).', () => departures.stats[reason], { outcome: reason });
+    }
+  }
 
   for (const out of outputs) {
     const labels = { output: out.name };

@@ -56,6 +56,7 @@ export class Pipeline {
     this.encoder = new LineEncoder({ hostname: config.host.hostname, tags: config.tags, warn });
     this.eventEncoder = new LineEncoder({ hostname: config.host.hostname, tags: config.tags, warn });
     this.registry.on('removed', (c) => this.encoder.forget(c.id));
+    this.registry.on('died', (c) => this.sampler.departed(c));
     this.outputs = outputs.map((o) => createOutput(o, config.spool, { log: log.child('output') }));
     this.tickMetrics = registerDaemonMetrics(this.metrics, {
       registry: this.registry,
@@ -90,11 +91,16 @@ export class Pipeline {
     const bodies: string[] = [];
     this.encoder.beginTick();
     this.liveIds.clear();
-    this.sampler.gatherEach(containers, (sample) => {
-      this.encoder.encodeSample(sample, bodies);
-      this.live.record(sample, timeMs);
-      if (sample.container) this.liveIds.add(sample.container.id);
-    });
+    this.sampler.gatherEach(
+      containers,
+      (sample) => {
+        this.encoder.encodeSample(sample, bodies);
+        this.live.record(sample, timeMs);
+        if (sample.container) this.liveIds.add(sample.container.id);
+      },
+      // A departed container's last rows go to the data, not to the live view.
+      (sample) => this.encoder.encodeSample(sample, bodies),
+    );
     this.live.keepOnly(this.liveIds);
     if (this.config.self_metrics.enabled) {
       // Self-metrics describe the previous tick (this tick's gather time is not known yet).

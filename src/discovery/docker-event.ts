@@ -14,6 +14,8 @@ export interface ContainerEvent {
   message?: string;
   /** The container's labels as carried by the event (Actor.Attributes minus Docker's own keys). */
   labels: Record<string, string>;
+  /** The image reference the container was created from (`image` attribute; empty when absent). */
+  image: string;
 }
 
 /** Actions cgflux reports; exec_*, attach, resize, top, copy … are noise for metrics. */
@@ -71,6 +73,7 @@ export function parseContainerEvent(line: string): ContainerEvent | undefined {
     id,
     name: (attrs.name ?? '').replace(/^\//, ''),
     labels,
+    image: attrs.image ?? '',
   };
   if (attrs.exitCode !== undefined && /^-?\d+$/.test(attrs.exitCode)) event.exitCode = Number(attrs.exitCode);
   const message = messageFor(action, detail, attrs);

@@ -14,7 +14,7 @@ import { ContainerFilter } from './container-filter.js';
 import { createDockerClients, type DockerClients } from './docker-client.js';
 import type { ContainerEvent } from './docker-event.js';
 import { EventStream, type BackoffOptions } from './event-stream.js';
-import { containerInfoFromInspect } from './inspect-mapper.js';
+import { containerInfoFromEvent, containerInfoFromInspect } from './inspect-mapper.js';
 
 /** A lifecycle event as the daemon records it (`docker_container_event`). */
 export interface LifecycleEvent {
@@ -44,6 +44,13 @@ export interface KnownContainersEvents {
   added: [ContainerInfo];
   removed: [ContainerInfo];
   changed: [current: ContainerInfo, previous: ContainerInfo];
+  /**
+   * A run of a container ended (Docker's `die`), emitted as the event arrives, before the inspect
+   * that updates the set: also for a container that lived too briefly to be listed or inspected
+   * while it ran, whose tags then come from the event. The info is as last known (state, pid of
+   * the run when discovery had seen it running).
+   */
+  died: [ContainerInfo];
   event: [LifecycleEvent];
 }
 
@@ -236,6 +243,7 @@ export class KnownContainers extends EventEmitter<KnownContainersEvents> {
     if (e.exitCode !== undefined) record.exitCode = e.exitCode;
     if (e.message !== undefined) record.message = e.message;
     this.notify('event', record);
+    if (e.action === 'die') this.notify('died', known ?? containerInfoFromEvent(e));
     if (e.action === 'destroy') {
       void this.serial(e.id, async () => this.remove(e.id));
       return;

@@ -4,7 +4,7 @@
 // definition (config section, defaults, factory): the config schema and the collector list are
 // built from those (collectors/index.ts).
 import type { LeafField } from '../config/spec.js';
-import type { CgroupPaths, ContainerInfo, Row } from '../model.js';
+import type { CgroupPaths, ContainerInfo, Row, Sample } from '../model.js';
 import type { ReadErrors } from '../errors/read-errors.js';
 
 /** Host-wide figures read once per tick, before the containers, for percentages. */
@@ -50,6 +50,16 @@ export interface Collector<S = unknown> {
   collect(ctx: CollectorContext, state: S, out: Row[]): void;
   /** Frees what a container's state holds outside the heap (descriptors) when it leaves. Optional. */
   release?(state: S): void;
+  /**
+   * A run of the container ended (discovery saw Docker's `die`); `state` is its state while the
+   * sampler still holds it (undefined for a container it never read). Optional.
+   */
+  departed?(container: ContainerInfo, state: S | undefined): void;
+  /**
+   * Last rows of departed containers, each shipped once, at the end of a tick. `runningPid` is
+   * the pid a container was read with in this tick, if it was. Optional.
+   */
+  final?(monotonicNs: bigint, runningPid: (id: string) => number | undefined, out: Sample[]): void;
 }
 
 /** A `collectors.<name>` section: every one has `enabled`, some have options. */

@@ -109,7 +109,7 @@ export class Sampler {
    * the caller can encode it at once rather than hold every row of the tick. `onSample` must not
    * throw.
    */
-  gatherEach(containers: readonly ContainerInfo[], onSample: (sample: Sample) => void): void {
+  gatherEach(containers: readonly ContainerInfo[], onSample: (sample: Sample) => void, onFinal: (sample: Sample) => void = onSample): void {
     const monotonicNs = process.hrtime.bigint();
     const snapshot = this.readHost(onSample);
     this.lastOnlineCpus = snapshot.onlineCpus;
@@ -124,7 +124,37 @@ export class Sampler {
       if (sample) onSample(sample);
     }
     for (const id of this.tracked.keys()) if (!seen.has(id)) this.forget(id);
+    this.gatherFinal(monotonicNs, onFinal);
     this.files.endOfTick();
+  }
+
+  /** Discovery saw a run of this container end: collectors may owe it a last row (see Collector.final). */
+  departed(container: ContainerInfo): void {
+    const tracked = this.tracked.get(container.id);
+    for (let i = 0; i < this.collectors.length; i++) {
+      try {
+        this.collectors[i].departed?.(container, tracked?.states[i]);
+      } catch (err) {
+        log.warn('collector failed to note a departed container', { collector: this.collectors[i].name, error: err });
+      }
+    }
+  }
+
+  /** After the live containers (and the forgetting of those gone): the departed ones' last rows. */
+  private gatherFinal(monotonicNs: bigint, onFinal: (sample: Sample) => void): void {
+    const runningPid = (id: string): number | undefined => this.tracked.get(id)?.pid;
+    for (const collector of this.collectors) {
+      if (!collector.final) continue;
+      const out: Sample[] = [];
+      try {
+        collector.final(monotonicNs, runningPid, out);
+      } catch (err) {
+        this.errors.count(collector.name, 'malformed');
+        log.error('collector failed to give the last rows of departed containers', { collector: collector.name, error: err });
+        continue;
+      }
+      for (const sample of out) onFinal(sample);
+    }
   }
 
   private readHost(onSample: (sample: Sample) => void): HostSnapshot {

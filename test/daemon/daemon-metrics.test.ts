@@ -13,7 +13,7 @@ function outputWith(dropped: Partial<OutputStats['pointsDropped']>): Output {
 function parts(outputs: Output[]): MeteredParts {
   return {
     registry: { stats: () => ({ eventsSeen: 0, reconnects: 0, skippedVanished: 0, connected: true }) },
-    sampler: { droppedVanished: 0 },
+    sampler: { droppedVanished: 0, collector: () => undefined },
     files: { openCount: 0, fallbackContainers: 0, budget: { limit: 100, used: 0, fallbackReads: 0, exhaustedOpens: 0 } },
     errors: { entries: () => [] },
     events: { dropped: 0 },

@@ -17,6 +17,7 @@ test('a die event with exit code, labels and exact nanoseconds', () => {
     name: 'web',
     exitCode: 3,
     labels: { team: 'pay' },
+    image: 'busybox',
   });
 });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { containerInfoFromInspect, parseDockerTime } from '../../src/discovery/inspect-mapper.js';
+import { containerInfoFromEvent, containerInfoFromInspect, parseDockerTime } from '../../src/discovery/inspect-mapper.js';
 
 const ID = 'c'.repeat(64);
 
@@ -64,4 +64,25 @@ test('docker times', () => {
   assert.equal(parseDockerTime(''), undefined);
   assert.equal(parseDockerTime('garbage'), undefined);
   assert.equal(parseDockerTime('1970-01-01T00:00:01.5Z'), 1500);
+});
+
+test('a die event alone tags a container never inspected: name, image, tag and compose labels', () => {
+  const labels = { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'worker', team: 'pay' };
+  const info = containerInfoFromEvent({ id: 'e'.repeat(64), name: 'shop-worker-1', image: 'ghcr.io/org/app:1.2', labels, exitCode: 137 });
+  assert.deepEqual(info, {
+    id: 'e'.repeat(64),
+    name: 'shop-worker-1',
+    image: 'ghcr.io/org/app',
+    imageTag: '1.2',
+    labels,
+    composeProject: 'shop',
+    composeService: 'worker',
+    state: 'exited',
+    pid: 0,
+    restartCount: 0,
+    oomKilled: false,
+    exitCode: 137,
+  });
+  assert.notEqual(info.labels, labels, 'its own copy of the labels');
+  assert.equal(containerInfoFromEvent({ id: 'f'.repeat(64), name: '', image: '', labels: {} }).name, 'ffffffffffff');
 });

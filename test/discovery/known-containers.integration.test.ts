@@ -9,7 +9,7 @@ import type { Logger } from '../../src/log.js';
 import type { ContainerInfo } from '../../src/model.js';
 import { KnownContainers, type LifecycleEvent } from '../../src/discovery/known-containers.js';
 import { containerPid, docker, removeTestContainers, startContainer, uniqueName, waitFor } from '../support/docker.js';
-import { DOCKER_SOCKET, requireDocker } from '../support/services.js';
+import { DOCKER_SOCKET, TEST_IMAGE, requireDocker } from '../support/services.js';
 
 const RUN_LABEL = 'io.cgflux.test.run';
 const run = uniqueName('reg');
@@ -93,9 +93,21 @@ describe('registry on the real dockerd', () => {
     const config = configFor((c) => (c.docker.relist_interval_ms = 600_000));
     await withRegistry(config, async (registry, events) => {
       const statsBefore = registry.stats();
-      const id = await startContainer({ name: uniqueName('blink'), labels: { [RUN_LABEL]: run }, script: 'exit 7' });
+      const died: ContainerInfo[] = [];
+      registry.on('died', (c) => died.push(c));
+      const name = uniqueName('blink');
+      const compose = { 'com.docker.compose.project': 'blinkproj', 'com.docker.compose.service': 'blinker' };
+      const id = await startContainer({ name, labels: { [RUN_LABEL]: run, ...compose }, script: 'exit 7' });
       const die = await waitFor('die event', 5000, () => events.find((e) => e.id === id && e.action === 'die'));
       assert.equal(die.exitCode, 7);
+      // It may have exited before any inspect saw it running: 'died' still tells enough to tag its rows.
+      assert.equal(died.length, 1);
+      assert.equal(died[0].id, id);
+      assert.equal(died[0].name, name);
+      assert.equal(`${died[0].image}:${died[0].imageTag}`, TEST_IMAGE);
+      assert.equal(died[0].labels[RUN_LABEL], run);
+      assert.equal(died[0].composeProject, 'blinkproj');
+      assert.equal(died[0].composeService, 'blinker');
       const start = events.find((e) => e.id === id && e.action === 'start');
       assert.ok(start, 'start event recorded');
       assert.ok(start.time <= die.time && die.time - start.time < 5000, `start ${start.time} die ${die.time}`);

@@ -209,4 +209,37 @@ describe('Sampler.gather', () => {
       [V2_ID, ['docker_container_status']],
     ]);
   });
+
+  test('a departed container: the collector gets its state, then its last rows come after the live ones and the forgetting', () => {
+    const order: string[] = [];
+    const departed: [string, unknown][] = [];
+    const lasting: Collector<{ id: string }> = {
+      name: 'lasting',
+      createState: () => ({ id: '' }),
+      collect(ctx, state, out) {
+        state.id = ctx.container.id;
+        out.push({ measurement: 'live', fields: { a: 1n } });
+      },
+      release: (state) => void order.push(`release ${state.id.slice(0, 4)}`),
+      departed: (c, state) => void departed.push([c.id, state]),
+      final(_ns, runningPid, out) {
+        order.push(`final ${runningPid(V1_ID)} ${runningPid(V2_ID)}`);
+        for (const [id] of departed.splice(0)) out.push({ container: containerInfo(id, { pid: 0, state: 'exited' }), rows: [{ measurement: 'last', fields: { a: 2n } }] });
+      },
+    };
+    const { sampler } = setup(V1_ROOT, (c) => (c.collectors.host.enabled = false), [lasting]);
+    const v1 = containerInfo(V1_ID, { pid: 4100 });
+    const v2 = containerInfo(V2_ID, { pid: 5100 });
+    sampler.gather([v1, v2]);
+    sampler.departed(v1);
+    sampler.departed(containerInfo(V1_OLD_ID, { pid: 0 })); // never read by the sampler
+    assert.deepEqual(departed.map(([id, state]) => [id, (state as { id?: string } | undefined)?.id]), [[V1_ID, V1_ID], [V1_OLD_ID, undefined]]);
+    order.length = 0;
+    const live: string[] = [];
+    const last: string[] = [];
+    sampler.gatherEach([v2], (s) => live.push(s.container!.id), (s) => last.push(s.container!.id));
+    assert.deepEqual(order, [`release ${V1_ID.slice(0, 4)}`, 'final undefined 5100']);
+    assert.deepEqual(live, [V2_ID]);
+    assert.deepEqual(last, [V1_ID, V1_OLD_ID]);
+  });
 });

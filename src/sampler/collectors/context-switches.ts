@@ -2,6 +2,7 @@
 // container's cgroup, kept monotonic while threads come and go. With the kernel counter running
 // (kernel-switches/) the counts are exact; otherwise each thread's /proc/<tid>/status is summed,
 // a lower bound that misses threads born and gone between ticks. The `method` tag says which.
+// When a run ends, the kernel's final totals ship once more in a last row (departures.ts).
 // Per-thread files live in ProcFiles, not KeptFiles: thread exits are churn, not read errors.
 import { defineCollector, type Collector, type CollectorContext } from '../collector.js';
 import { GONE, ProcFiles } from '../proc-files.js';
@@ -10,6 +11,7 @@ import { newTaskCache, sharedTaskLister, type TaskCache, type TaskLister } from 
 import { cgroupIdOf, type KernelSwitches, type MethodSetting } from '../kernel-switches/kernel-switches.js';
 import type { SwitchCounts } from '../kernel-switches/protocol.js';
 import { sharedKernelSwitches, TickSnapshot } from '../kernel-switches/shared.js';
+import { Departures } from '../kernel-switches/departures.js';
 
 export const CONTEXT_SWITCHES_MEASUREMENT = 'docker_container_context_switches';
 const NAME = 'context_switches';
@@ -33,6 +35,10 @@ interface ContainerThreads {
   tasks: TaskCache;
   /** The cgroup v2 id the kernel counts this container under (its unified directory's inode); null: not a cgroup2 directory. */
   cgroupId?: bigint | null;
+  /** Pid of the run the cgroup id belongs to. */
+  pid?: number;
+  /** Its run ended: the departures own its kernel entry (released once its last row is shipped). */
+  departing?: boolean;
 }
 
 const KERNEL_TAGS = Object.freeze({ method: 'kernel' });
@@ -47,10 +53,14 @@ export interface ContextSwitchesOptions {
   kernel?: KernelSwitches;
 }
 
-export function createContextSwitchesCollector(options: ContextSwitchesOptions = {}): Collector<ContainerThreads> {
+/** The collector, with the departures waiting for their last row (self-metrics count them). */
+export type ContextSwitchesCollector = Collector<ContainerThreads> & { readonly departures?: Departures };
+
+export function createContextSwitchesCollector(options: ContextSwitchesOptions = {}): ContextSwitchesCollector {
   const files = options.files ?? new ProcFiles();
   const tasks = options.tasks ?? sharedTaskLister();
   const snapshot = options.kernel && new TickSnapshot(options.kernel);
+  const departures = options.kernel && new Departures(options.kernel);
 
   /**
    * This container's exact totals when the kernel counter runs and knows the cgroup. The helper is
@@ -61,7 +71,10 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
     const kernel = options.kernel;
     const dir = ctx.cgroup.dirs.unified;
     if (!kernel || !snapshot || !dir) return undefined;
-    if (state.cgroupId === undefined) state.cgroupId = cgroupIdOf(dir) ?? null;
+    if (state.cgroupId === undefined) {
+      state.cgroupId = cgroupIdOf(dir) ?? null;
+      state.pid = ctx.container.pid;
+    }
     if (state.cgroupId === null) return undefined;
     if (!kernel.settled) {
       void kernel.start();
@@ -154,8 +167,22 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
     },
     release(state) {
       for (const tid of state.threads.keys()) files.close(tid);
-      if (typeof state.cgroupId === 'bigint') options.kernel?.forget(state.cgroupId);
+      if (typeof state.cgroupId === 'bigint' && !state.departing) options.kernel?.forget(state.cgroupId);
     },
+    // Only the kernel keeps a cgroup's counts after its tasks are gone: /proc has nothing left to read.
+    departed(container, state) {
+      if (!departures || options.kernel?.method !== 'kernel') return;
+      const cgroupId = typeof state?.cgroupId === 'bigint' ? state.cgroupId : undefined;
+      if (state) state.departing = true;
+      departures.add(container, cgroupId, cgroupId === undefined ? container.pid : state?.pid);
+    },
+    final(monotonicNs, runningPid, out) {
+      if (!departures || !snapshot || departures.size === 0) return;
+      departures.take(snapshot.get(monotonicNs), runningPid, (container, counts) => {
+        out.push({ container, rows: [{ measurement: CONTEXT_SWITCHES_MEASUREMENT, tags: KERNEL_TAGS, fields: { ...counts } }] });
+      });
+    },
+    departures,
   };
 }
 

@@ -107,6 +107,8 @@ export class KernelSwitches {
         const container = CONTAINER_ID.exec(name);
         if (container) this.byContainer.set(container[0], id);
       }
+      // A name whose map entry was dropped (forgotten without its container id) matches nothing now.
+      for (const [container, id] of this.byContainer) if (!parsed.counts.has(id)) this.byContainer.delete(container);
       if (parsed.dropped > 0n && !this.droppedWarned) {
         this.droppedWarned = true;
         this.log.warn('the kernel counter map is full: switches of cgroups not yet counted are missed', { dropped: parsed.dropped });
@@ -131,7 +133,7 @@ export class KernelSwitches {
 
   /** Drops a cgroup's counters in the kernel (its container left): the map stays bounded. */
   forget(cgroupId: bigint, containerId?: string): void {
-    if (containerId) this.byContainer.delete(containerId);
+    if (containerId && this.byContainer.get(containerId) === cgroupId) this.byContainer.delete(containerId);
     if (this.methodNow !== 'kernel' || !this.channel) return;
     try {
       this.channel.send(`d ${cgroupId}\n`);

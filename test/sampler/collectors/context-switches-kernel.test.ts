@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createContextSwitchesCollector } from '../../../src/sampler/collectors/context-switches.js';
 import { KernelSwitches } from '../../../src/sampler/kernel-switches/kernel-switches.js';
-import type { Row } from '../../../src/model.js';
+import type { Row, Sample } from '../../../src/model.js';
 import { SETUP, fakeHelper, recorder } from '../../support/fake-switches-helper.js';
 import { container, harness } from './fixture-context.js';
 
@@ -97,4 +97,62 @@ done`);
   } finally {
     fake.cleanup();
   }
+});
+
+test('a departed container: one last kernel row (no thread counts) after the tick, its entry forgotten only then; one never read is matched by name', { skip: !HAVE_CGROUP2 }, async () => {
+  const id = statSync(ROOT, { bigint: true }).ino;
+  const shortId = '5a'.repeat(32);
+  // The root cgroup grows by 100 per read; a gone cgroup 424242 named like a short-lived container.
+  const fake = fakeHelper(`${SETUP}
+n=0
+while read -r line <&3; do
+  case $line in
+    r) n=$((n + 1)); printf 'n 424242 ${shortId}\\n${id} %d 7\\n424242 30 4\\nend 0\\n' $((n * 100)) >&4 ;;
+    d\\ *) echo "$line" >>"$0.forgotten" ;;
+  esac
+done`);
+  const forgotten = (): string[] => (existsSync(`${fake.path}.forgotten`) ? readFileSync(`${fake.path}.forgotten`, 'utf8').trim().split('\n') : []);
+  try {
+    const kernel = new KernelSwitches({ setting: 'auto', binary: fake.path, log: recorder().log });
+    await kernel.start();
+    const collector = createContextSwitchesCollector({ kernel });
+    const info = container('ab'.repeat(32), process.pid);
+    const h = harness({ container: info, cgroup: { version: 2, dirs: { unified: ROOT }, driver: 'cgroupfs' }, procRoot: '/proc', sysRoot: '/sys' });
+    assert.equal(fields(h.collect(collector))[1].voluntary, 100n);
+
+    collector.departed!(info, h.stateOf(collector));
+    collector.departed!({ ...container(shortId, 0), name: 'short', state: 'exited' }, undefined);
+    h.leave(collector); // the sampler forgets it first: its kernel entry must stay for the last row
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(forgotten(), []);
+
+    const out: Sample[] = [];
+    collector.final!(process.hrtime.bigint(), () => undefined, out);
+    assert.deepEqual(
+      out.map((s) => [s.container?.name, { ...s.rows[0].tags }, s.rows[0].fields]),
+      [
+        [info.name, { method: 'kernel' }, { voluntary: 200n, involuntary: 7n }],
+        ['short', { method: 'kernel' }, { voluntary: 30n, involuntary: 4n }],
+      ],
+    );
+    for (let i = 0; i < 100 && forgotten().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(forgotten(), [`d ${id}`, 'd 424242']);
+    assert.equal(collector.departures?.size, 0);
+
+    const again: Sample[] = [];
+    collector.final!(process.hrtime.bigint(), () => undefined, again);
+    assert.deepEqual(again, [], 'shipped once');
+    kernel.close();
+  } finally {
+    fake.cleanup();
+  }
+});
+
+test('with the /proc method a departure is not kept: /proc has nothing left of a gone container', () => {
+  const collector = createContextSwitchesCollector({ kernel: new KernelSwitches({ setting: 'proc', log: recorder().log }) });
+  collector.departed!(container('cd'.repeat(32), 0), undefined);
+  const out: Sample[] = [];
+  collector.final!(process.hrtime.bigint(), () => undefined, out);
+  assert.deepEqual(out, []);
+  assert.equal(collector.departures?.size, 0);
 });
