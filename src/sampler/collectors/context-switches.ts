@@ -86,6 +86,7 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
       for (const tid of state.threads.keys()) files.close(tid); // counted from /proc until now
       state.threads.clear();
     }
+    kernel.claim(state.cgroupId);
     // No entry: no task of the cgroup was switched out since the program was attached.
     return all.get(state.cgroupId) ?? { voluntary: 0n, involuntary: 0n };
   }

@@ -18,7 +18,12 @@ export interface KernelSwitchesOptions {
   binary?: string;
   log?: Logger;
   replyTimeoutMs?: number;
+  /** Reads after which a cgroup no container asked for is dropped from the kernel's map. */
+  unusedReads?: number;
 }
+
+/** The program counts every cgroup of the host; those no container claims go after this many reads. */
+const UNUSED_READS = 60;
 
 const CONTAINER_ID = /[0-9a-f]{64}/;
 
@@ -33,6 +38,9 @@ export class KernelSwitches {
   private readonly byContainer = new Map<string, bigint>();
   private droppedWarned = false;
   private readonly log: Logger;
+  private reads = 0;
+  /** Cgroup id → the read at which a container last claimed it (or it first appeared). */
+  private readonly claimedAt = new Map<bigint, number>();
 
   constructor(private readonly options: KernelSwitchesOptions) {
     this.log = options.log ?? logger('context-switches');
@@ -114,10 +122,35 @@ export class KernelSwitches {
         this.log.warn('the kernel counter map is full: switches of cgroups not yet counted are missed', { dropped: parsed.dropped });
       }
       this.snapshot = parsed.counts;
+      this.sweep(parsed.counts);
       return parsed.counts;
     } catch (err) {
       this.lose((err as Error).message);
       return undefined;
+    }
+  }
+
+  /** A container's collector uses this cgroup's totals: they stay in the kernel's map. */
+  claim(cgroupId: bigint): void {
+    this.claimedAt.set(cgroupId, this.reads);
+  }
+
+  /**
+   * Forgets the cgroups no container claimed for a while (systemd units, filtered-out or long-gone
+   * containers), so the map never fills up on a long-running host. The grace covers a container
+   * that discovery has not listed yet, and the last rows of departed ones.
+   */
+  private sweep(counts: ReadonlyMap<bigint, SwitchCounts>): void {
+    this.reads++;
+    const limit = this.options.unusedReads ?? UNUSED_READS;
+    for (const id of this.claimedAt.keys()) if (!counts.has(id)) this.claimedAt.delete(id);
+    for (const id of counts.keys()) {
+      const at = this.claimedAt.get(id);
+      if (at === undefined) this.claimedAt.set(id, this.reads);
+      else if (this.reads - at > limit) {
+        this.claimedAt.delete(id);
+        this.forget(id);
+      }
     }
   }
 

@@ -73,6 +73,35 @@ done`);
   }
 });
 
+test('cgroups no container claims leave the kernel map after the grace; claimed ones stay', async () => {
+  // Cgroup 77 is a container's (claimed every tick), cgroup 1 a systemd unit nobody asks for.
+  const fake = fakeHelper(`${SETUP}
+gone=""
+while read -r line <&3; do
+  case $line in
+    r) out='77 5 1\\n'; case " $gone " in *" 1 "*) ;; *) out="$out"'1 9 9\\n' ;; esac; printf "\${out}end 0\\n" >&4 ;;
+    d\\ *) gone="$gone \${line#d }" ;;
+  esac
+done`);
+  try {
+    const { log } = recorder();
+    const k = new KernelSwitches({ setting: 'auto', binary: fake.path, log, unusedReads: 3 });
+    assert.equal(await k.start(), 'kernel');
+    const seen: boolean[] = [];
+    for (let read = 0; read < 7; read++) {
+      const counts = k.readAll();
+      assert.ok(counts?.has(77n), `read ${read}: the claimed cgroup is kept`);
+      seen.push(counts.has(1n));
+      k.claim(77n);
+    }
+    // Present while within the grace (first seen at read 1, forgotten after read 5), then gone.
+    assert.deepEqual(seen, [true, true, true, true, true, false, false]);
+    k.close();
+  } finally {
+    fake.cleanup();
+  }
+});
+
 test('a helper that stops answering or dies: back to /proc with one warning, no throw', async () => {
   for (const [what, reply] of [
     ['silent', ':'],
