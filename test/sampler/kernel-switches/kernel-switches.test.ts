@@ -90,7 +90,8 @@ done`);
     const seen: boolean[] = [];
     for (let read = 0; read < 7; read++) {
       const counts = k.readAll();
-      assert.ok(counts?.has(77n), `read ${read}: the claimed cgroup is kept`);
+      if (!counts) assert.fail(`read ${read}: no snapshot`);
+      assert.ok(counts.has(77n), `read ${read}: the claimed cgroup is kept`);
       seen.push(counts.has(1n));
       k.claim(77n);
     }
