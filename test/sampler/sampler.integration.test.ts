@@ -212,7 +212,8 @@ describe('sampler on real containers', { timeout: 120_000 }, () => {
       oomkilled: false, state: 'exited', pid: 0n, exitcode: 3n, restart_count: 0n,
       started_at: BigInt(started) * 1_000_000n, finished_at: BigInt(finished) * 1_000_000n, uptime_ns: BigInt(finished - started) * 1_000_000n,
     });
-    assert.ok(finished - started >= 1000, `lived ${finished - started} ms`);
+    // Docker stamps StartedAt once the process runs, so `sleep 1` can show 999 ms.
+    assert.ok(finished - started >= 900, `lived ${finished - started} ms`);
   });
 
   test('a container removed between two ticks is dropped whole, counted, and its descriptors closed', async () => {
