@@ -5,7 +5,9 @@
 import type { ContainerInfo, Sample } from '../model.js';
 import type { KnownContainers, LifecycleEvent } from '../discovery/known-containers.js';
 
-const KEEP_GONE_MS = 10 * 60_000;
+/** A container that left is kept this long, and at most MAX_GONE of them, for its last events. */
+const KEEP_GONE_MS = 60_000;
+const MAX_GONE = 2_000;
 /** Events waiting for the next tick; beyond this the oldest are dropped and counted. */
 const MAX_PENDING = 10_000;
 
@@ -19,14 +21,16 @@ export class EventRecorder {
   private queue: TimedSample[] = [];
   dropped = 0;
   recorded = 0;
+  /** Entries of `known` that left. */
+  private gone = 0;
 
   /** `enabled` false (collectors.events off): nothing drains the recorder, so it records nothing. */
   constructor(registry: Pick<KnownContainers, 'on' | 'allContainers'>, enabled = true) {
     if (!enabled) return;
     for (const c of registry.allContainers()) this.known.set(c.id, { info: c });
-    registry.on('added', (c) => this.known.set(c.id, { info: c }));
-    registry.on('changed', (c) => this.known.set(c.id, { info: c }));
-    registry.on('removed', (c) => this.known.set(c.id, { info: c, goneAt: Date.now() }));
+    registry.on('added', (c) => this.present(c));
+    registry.on('changed', (c) => this.present(c));
+    registry.on('removed', (c) => this.left(c));
     registry.on('event', (e) => this.record(e));
   }
 
@@ -35,8 +39,31 @@ export class EventRecorder {
     const out = this.queue;
     this.queue = [];
     const now = Date.now();
-    for (const [id, entry] of this.known) if (entry.goneAt !== undefined && now - entry.goneAt > KEEP_GONE_MS) this.known.delete(id);
+    for (const [id, entry] of this.known) {
+      if (entry.goneAt !== undefined && now - entry.goneAt > KEEP_GONE_MS) {
+        this.known.delete(id);
+        this.gone--;
+      }
+    }
     return out;
+  }
+
+  private present(c: ContainerInfo): void {
+    if (this.known.get(c.id)?.goneAt !== undefined) this.gone--;
+    this.known.set(c.id, { info: c });
+  }
+
+  /** A container left: its info stays for the events that arrive after it (die, destroy), bounded. */
+  private left(c: ContainerInfo): void {
+    if (this.known.get(c.id)?.goneAt === undefined) this.gone++;
+    this.known.delete(c.id);
+    this.known.set(c.id, { info: c, goneAt: Date.now() });
+    if (this.gone <= MAX_GONE) return;
+    for (const [id, entry] of this.known) {
+      if (entry.goneAt === undefined) continue;
+      this.known.delete(id);
+      if (--this.gone <= MAX_GONE) break;
+    }
   }
 
   private record(event: LifecycleEvent): void {

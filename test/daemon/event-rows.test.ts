@@ -29,4 +29,24 @@ describe('event recorder', () => {
     assert.equal(recorder.dropped, 0);
     assert.deepEqual(recorder.drain(), []);
   });
+
+  test('containers that left stay known for their last events, at most 2,000 of them', () => {
+    const registry = fakeRegistry();
+    const recorder = new EventRecorder(registry as unknown as KnownContainers, true);
+    const info = (i: number) => ({ id: `c${i}`, name: `gone-${i}`, image: 'img', imageTag: 'latest', labels: {}, state: 'running', pid: 1, restartCount: 0, oomKilled: false, exitCode: 0 });
+    for (let i = 0; i < 5_000; i++) {
+      registry.emit('added', info(i));
+      registry.emit('removed', info(i));
+    }
+    // The newest gone container still gives its event its name; the oldest fell out of the bound.
+    registry.emit('event', { time: 1, action: 'destroy', id: 'c4999' });
+    registry.emit('event', { time: 2, action: 'destroy', id: 'c0', name: 'from-the-event' });
+    const [newest, oldest] = recorder.drain();
+    assert.equal(newest.sample.container?.name, 'gone-4999');
+    assert.equal(oldest.sample.container?.name, 'from-the-event');
+    // Back again (a restart with the same id): known as present, not counted among the gone.
+    registry.emit('added', info(4999));
+    registry.emit('event', { time: 3, action: 'start', id: 'c4999' });
+    assert.equal(recorder.drain()[0].sample.container?.name, 'gone-4999');
+  });
 });
