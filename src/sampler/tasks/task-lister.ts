@@ -7,6 +7,7 @@
 // One lister serves the whole process (sharedTaskLister): the source is chosen once per proc root
 // and the host-wide scan runs once per tick for every collector. What is per container (the
 // lists of this tick) lives in a TaskCache inside each collector's per-container state.
+import { existsSync, readFileSync } from 'node:fs';
 import type { CollectorContext } from '../collector.js';
 import type { CgroupPaths } from '../../model.js';
 import { logger, type Logger } from '../../log.js';
@@ -34,6 +35,8 @@ export interface TaskCache {
   tids: number[];
   withThreads: boolean;
   seen: boolean;
+  /** Not seen because the container's process is gone too (it is exiting). */
+  exiting?: boolean;
 }
 
 export function newTaskCache(): TaskCache {
@@ -43,6 +46,8 @@ export function newTaskCache(): TaskCache {
 interface Root {
   choice: TaskSourceChoice;
   scan?: ProcScan;
+  /** proc_root is a host /proc (it shows the kernel's threads). */
+  hostProc: boolean;
 }
 
 /** [pid list file, thread list file] of the cgroup; v1 uses any mounted controller's directory. */
@@ -101,10 +106,13 @@ export class TaskLister {
         return undefined;
       }
       cached.seen = cached.pids.length > 0 || ctx.container.pid <= 0;
-      if (!cached.seen) this.unseen(ctx, choice.source);
+      // Docker's pid gone from a host /proc too: the container is exiting (its list emptied
+      // first), not hidden from cgflux.
+      cached.exiting = !cached.seen && !existsSync(`${ctx.procRoot}/${ctx.container.pid}`) && root.hostProc;
+      if (!cached.seen && !cached.exiting) this.unseen(ctx, choice.source);
     }
     if (!cached.seen) {
-      ctx.errors.count(collector, 'unseen');
+      ctx.errors.count(collector, cached.exiting ? 'vanished' : 'unseen');
       return undefined;
     }
     return cached;
@@ -113,7 +121,8 @@ export class TaskLister {
   private choose(procRoot: string): Root {
     const choice = this.options.source ? { source: this.options.source, why: 'set by the caller' } : chooseTaskSource(procRoot);
     this.log.info(`container tasks are listed from ${choice.source === 'cgroup' ? 'the cgroup pid lists' : `a scan of ${procRoot}`}: ${choice.why}`);
-    return choice.source === 'proc_scan' ? { choice, scan: new ProcScan(procRoot) } : { choice };
+    const hostProc = showsKernelThreads(procRoot);
+    return choice.source === 'proc_scan' ? { choice, scan: new ProcScan(procRoot), hostProc } : { choice, hostProc };
   }
 
   private fromLists(ctx: CollectorContext, collector: string, cached: TaskCache, withThreads: boolean, fresh: boolean): 'ok' | 'none' {
@@ -156,6 +165,15 @@ export class TaskLister {
         ? `its cgroup pid list is empty as read from cgflux's pid namespace`
         : `${ctx.procRoot} does not show them, so it is not the host's /proc`;
     this.log.warn(`${what}: ${why}. Context switches and processes are left out for such containers (counted in read_errors_total{reason="unseen"}) until you ${DEPLOY_FIX}. Said once.`);
+  }
+}
+
+/** Pid 2 is the kernel's kthreadd in the host's pid namespace only (a container's /proc lacks it). */
+function showsKernelThreads(procRoot: string): boolean {
+  try {
+    return readFileSync(`${procRoot}/2/comm`, 'utf8') === 'kthreadd\n';
+  } catch {
+    return false;
   }
 }
 

@@ -120,6 +120,32 @@ test('never a fake zero: a running container whose tasks cannot be seen → unde
   }
 });
 
+test("an exiting container (its list empty and Docker's pid gone from a host /proc) is no deployment problem: vanished, no warning", () => {
+  const t = procTree(process.pid);
+  try {
+    mkdirSync(join(t.proc, '2'));
+    writeFileSync(join(t.proc, '2', 'comm'), 'kthreadd\n');
+    const dir = join(t.root, 'cg');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'cgroup.procs'), '');
+    writeFileSync(join(dir, 'cgroup.threads'), '');
+    const log = recorder();
+    caches.clear();
+    const lister = new TaskLister({ log });
+    const h = harness({ container: container(A, 7), cgroup: { version: 2, driver: 'cgroupfs', dirs: { unified: dir } }, procRoot: t.proc, sysRoot: '/sys' });
+    assert.equal(lister.list(h.ctx, 'context_switches', true, cacheOf('context_switches')), undefined);
+    assert.deepEqual(h.errors.entries(), [['context_switches', 'vanished', 1]]);
+    assert.deepEqual(log.lines, []);
+    // Its pid still there: the list is hidden from cgflux's pid namespace, which is said.
+    t.add(7, `0::/docker/${A}\n`);
+    h.ctx.monotonicNs += 1n;
+    assert.equal(lister.list(h.ctx, 'context_switches', true, cacheOf('context_switches')), undefined);
+    assert.match(log.lines.join('\n'), /pid list is empty/);
+  } finally {
+    rmSync(t.root, { recursive: true, force: true });
+  }
+});
+
 test('cgroup lists: read from the cgroup; empty while Docker reports a pid → unseen', () => {
   const t = procTree(process.pid);
   try {
