@@ -14,8 +14,8 @@ import { DaemonProcess, TestRun, sleep } from '../e2e/harness.js';
 
 const CYCLES = 1000;
 const CONCURRENCY = 20;
-/** RSS may grow by this much over the second 500 cycles (a leak of 32 KiB per cycle shows). */
-const RSS_TOLERANCE_BYTES = 16 * 1024 * 1024;
+/** RSS may grow by this much over the second 500 cycles: the event recorder keeps departed containers 60 s by design, and a leak of 48 KiB per cycle still shows. */
+const RSS_TOLERANCE_BYTES = 24 * 1024 * 1024;
 const FD_TOLERANCE = 0;
 
 function fdCount(pid: number): number {
