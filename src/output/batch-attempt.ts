@@ -1,7 +1,9 @@
 // Delivering one batch: sends its lines, splits what is too large, drops exactly the lines the
 // server rejects (those it names, or found by bisection) and remembers what was delivered, so
-// a retry after a failure sends only what is left.
+// a retry after a failure sends only what is left. A spooled batch is sent as the body it was
+// stored as: it is cut into lines only when the server refuses some of them or its size.
 import { escapeMeasurement } from '../encode/escape.js';
+import { splitLines } from '../encode/split-lines.js';
 import type { LineReason } from './line-rejections.js';
 import type { SendOutcome } from './sender.js';
 import type { DeliveryCounters } from './stats.js';
@@ -29,18 +31,35 @@ export interface DroppedLines {
 export class BatchAttempt {
   /** A stack of chunks: the last is sent next. */
   private todo: string[][];
+  /** The whole batch as one body, not yet cut into lines (nothing of it sent with success). */
+  private whole: { body: string; lines: number } | undefined;
   readonly dropped = new Map<LineReason, DroppedLines>();
 
   constructor(lines: string[]) {
     this.todo = lines.length > 0 ? [lines] : [];
   }
 
+  /** A batch as its body (lines joined by '\n') and its line count, as the spool holds it. */
+  static ofBody(body: string, lines: number): BatchAttempt {
+    const attempt = new BatchAttempt([]);
+    if (body.length > 0 && lines > 0) attempt.whole = { body, lines };
+    return attempt;
+  }
+
   get done(): boolean {
-    return this.todo.length === 0;
+    return this.whole === undefined && this.todo.length === 0;
+  }
+
+  /** How many lines are not yet delivered nor dropped (without cutting the body). */
+  get remainingCount(): number {
+    let n = this.whole?.lines ?? 0;
+    for (const chunk of this.todo) n += chunk.length;
+    return n;
   }
 
   /** The lines not yet delivered nor dropped, in order. */
   remaining(): string[] {
+    this.cutWhole();
     const out: string[] = [];
     for (let i = this.todo.length - 1; i >= 0; i--) out.push(...this.todo[i]);
     return out;
@@ -49,32 +68,48 @@ export class BatchAttempt {
   /** Sends until every line is delivered or dropped (undefined), or an answer that is not about lines. */
   async run(io: AttemptIo): Promise<BatchFailure | undefined> {
     const { send, counters, target } = io;
-    while (this.todo.length > 0) {
-      const chunk = this.todo[this.todo.length - 1];
-      const outcome = await send(chunk.join('\n'));
+    while (!this.done) {
+      const whole = this.whole;
+      const outcome = await send(whole ? whole.body : this.todo[this.todo.length - 1].join('\n'));
       counters.requests++;
-      switch (outcome.kind) {
-        case 'ok':
-          this.todo.pop();
-          counters.delivered(chunk.length);
-          io.accepted();
-          break;
-        case 'too_large':
-          counters.countError('too_large', `${target}: ${outcome.message}`);
-          this.todo.pop();
-          if (chunk.length === 1) this.drop('too_large', chunk, outcome.message);
-          else this.split(chunk);
-          break;
-        case 'rejected':
-          counters.countError('rejected', `${target}: ${outcome.message}`);
-          if (this.rejected(chunk, outcome, counters)) io.accepted();
-          break;
-        default:
-          return outcome;
+      if (outcome.kind !== 'ok' && outcome.kind !== 'too_large' && outcome.kind !== 'rejected') return outcome;
+      if (whole && outcome.kind === 'ok') {
+        this.whole = undefined;
+        counters.delivered(whole.lines);
+        io.accepted();
+      } else {
+        // An answer about lines: from here on the batch is handled line by line.
+        this.cutWhole();
+        const chunk = this.todo[this.todo.length - 1];
+        switch (outcome.kind) {
+          case 'ok':
+            this.todo.pop();
+            counters.delivered(chunk.length);
+            io.accepted();
+            break;
+          case 'too_large':
+            counters.countError('too_large', `${target}: ${outcome.message}`);
+            this.todo.pop();
+            if (chunk.length === 1) this.drop('too_large', chunk, outcome.message);
+            else this.split(chunk);
+            break;
+          case 'rejected':
+            counters.countError('rejected', `${target}: ${outcome.message}`);
+            if (this.rejected(chunk, outcome, counters)) io.accepted();
+            break;
+        }
       }
-      if (io.stopped() && this.todo.length > 0) return { kind: 'other', message: 'stopped' };
+      if (io.stopped() && !this.done) return { kind: 'other', message: 'stopped' };
     }
     return undefined;
+  }
+
+  /** The whole body cut into its lines, once the server answered about some of them. */
+  private cutWhole(): void {
+    if (!this.whole) return;
+    const lines = splitLines(this.whole.body);
+    this.whole = undefined;
+    if (lines.length > 0) this.todo.push(lines);
   }
 
   /** Returns whether the server wrote lines of the chunk (an InfluxDB 3 partial write). */

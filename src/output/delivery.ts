@@ -9,7 +9,6 @@
 // A batch that keeps failing while the batch behind it is accepted is set aside (aside spool,
 // bounded) and retried whenever the spool is empty: newer data is never held back by it.
 import type { RetryConfig } from '../config/schema.js';
-import { splitLines } from '../encode/split-lines.js';
 import type { Logger } from '../log.js';
 import type { Spool, SpoolEntry } from '../spool/spool.js';
 import { retryDelay } from './backoff.js';
@@ -91,7 +90,7 @@ export class DeliveryLoop {
       const entry = this.spool.head();
       if (entry) {
         const body = await this.spool.read(entry);
-        if (body !== undefined) await this.deliverOldest(entry, new BatchAttempt(splitLines(body)));
+        if (body !== undefined) await this.deliverOldest(entry, BatchAttempt.ofBody(body, entry.lines));
       } else if (!(await this.retryAside())) {
         await this.sleep(this.aside.head() ? Math.max(0, this.asideRetryAt - Date.now()) : undefined);
       }
@@ -111,10 +110,10 @@ export class DeliveryLoop {
       if (this.spool.isDetached(entry)) {
         // The spool overflowed and dropped this batch's segment while we were trying: give up.
         this.reportDropped(attempt);
-        this.spool.dropDetached(entry, attempt.remaining().length);
+        this.spool.dropDetached(entry, attempt.remainingCount);
         return;
       }
-      this.counters.pointsRetried += attempt.remaining().length;
+      this.counters.pointsRetried += attempt.remainingCount;
       const { delay, probe } = await this.failed(failure, failures);
       if (probe && failures + 1 >= PROBE_AFTER_FAILURES) {
         const newer = await this.tryNewer(entry);
@@ -136,7 +135,7 @@ export class DeliveryLoop {
     const body = next && (await this.spool.read(next));
     let accepted = false;
     if (next && body !== undefined) {
-      const probe = new BatchAttempt(splitLines(body));
+      const probe = BatchAttempt.ofBody(body, next.lines);
       accepted = (await probe.run(this.io)) === undefined && !this.stopped;
       if (accepted) this.reportDropped(probe);
     }
@@ -174,7 +173,7 @@ export class DeliveryLoop {
     if (!entry || Date.now() < this.asideRetryAt) return false;
     const body = await this.aside.read(entry);
     if (body === undefined) return true;
-    const attempt = new BatchAttempt(splitLines(body));
+    const attempt = BatchAttempt.ofBody(body, entry.lines);
     const failure = await attempt.run(this.io);
     if (this.stopped) return false;
     if (!failure) {
@@ -185,7 +184,7 @@ export class DeliveryLoop {
       return true;
     }
     if (this.aside.isDetached(entry)) {
-      this.aside.dropDetached(entry, attempt.remaining().length);
+      this.aside.dropDetached(entry, attempt.remainingCount);
       return true;
     }
     const errorClass = failure.kind === 'retry' ? failure.errorClass : failure.kind;

@@ -4,6 +4,9 @@
 import { test, describe, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { Output } from '../../src/output/output.js';
+import { BatchAttempt, type AttemptIo } from '../../src/output/batch-attempt.js';
+import type { SendOutcome } from '../../src/output/sender.js';
+import { DeliveryCounters } from '../../src/output/stats.js';
 import { splitLines } from '../../src/encode/split-lines.js';
 import { ScriptedServer, type Script } from '../support/servers.js';
 import { captureLog } from '../spool/log-capture.js';
@@ -89,5 +92,48 @@ describe('line-level rejections', () => {
     assert.equal(server.requests.length, 1);
     assert.equal(output.stats().pointsWritten, 0);
     assert.equal(output.stats().spoolPoints, 0);
+  });
+});
+
+describe('a spooled batch sent as its body', () => {
+  const io = (answers: Array<(body: string) => SendOutcome>, sent: string[]): AttemptIo => ({
+    send: async (body) => {
+      sent.push(body);
+      return (answers.shift() ?? (() => ({ kind: 'ok' }) as SendOutcome))(body);
+    },
+    counters: new DeliveryCounters(),
+    target: 'test',
+    stopped: () => false,
+    accepted: () => {},
+  });
+
+  test('accepted: the stored body goes out as it is, once, and every line counts as delivered', async () => {
+    const body = good(4).join('\n');
+    const sent: string[] = [];
+    const attempt = BatchAttempt.ofBody(body, 4);
+    const failure = await attempt.run(io([], sent));
+    assert.equal(failure, undefined);
+    assert.deepEqual(sent, [body]);
+    assert.equal(attempt.done, true);
+    assert.equal(attempt.remainingCount, 0);
+  });
+
+  test('a failure that is not about lines keeps the whole batch for the retry', async () => {
+    const body = good(3).join('\n');
+    const sent: string[] = [];
+    const attempt = BatchAttempt.ofBody(body, 3);
+    const failure = await attempt.run(io([() => ({ kind: 'retry', errorClass: 'http_5xx', message: '503' }) as SendOutcome], sent));
+    assert.equal(failure?.kind, 'retry');
+    assert.equal(attempt.remainingCount, 3);
+    assert.deepEqual(attempt.remaining(), good(3));
+  });
+
+  test('too large: the body is cut into lines and halved, nothing lost or sent twice', async () => {
+    const lines = good(4);
+    const sent: string[] = [];
+    const attempt = BatchAttempt.ofBody(lines.join('\n'), 4);
+    const failure = await attempt.run(io([() => ({ kind: 'too_large', message: '413' }) as SendOutcome], sent));
+    assert.equal(failure, undefined);
+    assert.deepEqual(sent.slice(1), [lines.slice(0, 2).join('\n'), lines.slice(2).join('\n')]);
   });
 });
