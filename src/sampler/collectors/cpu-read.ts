@@ -1,5 +1,6 @@
 // Reading a container's CPU figures from cgroup v1 (cpuacct, cpu, cpuset controllers) or v2
 // (the unified dir), normalised to ns. Percentages are computed by the cpu collector.
+import { existsSync } from 'node:fs';
 import type { CgroupPaths } from '../../model.js';
 import type { CollectorContext } from '../collector.js';
 import { wantedKeys } from '../parsers/flat-keyed.js';
@@ -42,6 +43,8 @@ export interface CpuReadState {
   v1cpuset?: FilePaths<keyof typeof V1_CPUSET>;
   v2?: FilePaths<keyof typeof V2>;
   limits?: Limits;
+  /** v1 hybrid: the unified directory's cpu.stat, when it has one (probed once); null: it has none. */
+  hybridStat?: { dir: string; path: string | null };
 }
 
 const ACCT_STAT_KEYS = wantedKeys(['user', 'system'] as const);
@@ -70,7 +73,9 @@ export function readCpuV1(ctx: CollectorContext, state: CpuReadState, cgroup: Cg
   const cpuDir = cgroup.dirs.cpu ?? cgroup.dirs.cpuacct;
   if (!acctDir && !cpuDir) return undefined;
   const r: CpuReading = {};
-  if (acctDir) {
+  if (!perCpu && cgroup.dirs.unified && readHybridUsage(ctx, state, cgroup.dirs.unified, r)) {
+    // usage, user and system from one file instead of three
+  } else if (acctDir) {
     const p = (state.v1acct = filePaths(state.v1acct, acctDir, V1_ACCT)).paths;
     r.usageNs = readParsed(ctx, CPU_COLLECTOR, p.usage, parseSingleU64);
     // usage_user/usage_sys (Linux ≥ 4.6) are exact ns; cpuacct.stat only has USER_HZ ticks.
@@ -99,6 +104,32 @@ export function readCpuV1(ctx: CollectorContext, state: CpuReadState, cgroup: Cg
   }
   r.limitCpus = limitCpus(limits.quotaUs, limits.periodUs, limits.cpusetCount, ctx.host.onlineCpus);
   return r;
+}
+
+const HYBRID_STAT_KEYS = wantedKeys(['usage_usec', 'user_usec', 'system_usec'] as const);
+
+/**
+ * A v1 hybrid host also puts the container in a cgroup of the v2 hierarchy, whose cpu.stat holds
+ * the same scheduler runtime as cpuacct.usage (in µs, with the user/system split) without any
+ * controller enabled: one read instead of cpuacct.usage, .usage_user and .usage_sys. False when
+ * that file is absent or lacks usage_usec (the cpuacct files are read then).
+ */
+function readHybridUsage(ctx: CollectorContext, state: CpuReadState, unifiedDir: string, r: CpuReading): boolean {
+  let probe = state.hybridStat;
+  if (!probe || probe.dir !== unifiedDir) {
+    const path = `${unifiedDir}/cpu.stat`;
+    state.hybridStat = probe = { dir: unifiedDir, path: existsSync(path) ? path : null };
+  }
+  if (probe.path === null) return false;
+  const stat = readFlatKeyed(ctx, CPU_COLLECTOR, probe.path, HYBRID_STAT_KEYS);
+  if (stat?.usage_usec === undefined) {
+    if (stat) probe.path = null; // a kernel whose file has no usage_usec: not asked again
+    return false;
+  }
+  r.usageNs = stat.usage_usec * US;
+  if (stat.user_usec !== undefined) r.userNs = stat.user_usec * US;
+  if (stat.system_usec !== undefined) r.systemNs = stat.system_usec * US;
+  return true;
 }
 
 /** The limit files' last reading (see LIMITS_REFRESH_NS). */

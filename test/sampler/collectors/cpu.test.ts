@@ -1,6 +1,6 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCpuCollector } from '../../../src/sampler/collectors/cpu.js';
@@ -44,6 +44,45 @@ describe('cpu collector, cgroup v1', () => {
     // The files this kernel does not have are counted once, then remembered as absent.
     run.collect();
     assert.deepEqual(errorList(run.errors), [['cpu', 'missing', 2]]);
+  });
+
+  describe('hybrid host: the unified cgroup beside the v1 controllers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cgflux-cpu-hybrid-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    cpSync(V1_ROOT, dir, { recursive: true });
+    const withUnified = (name: string, stat: string | undefined) => {
+      const unified = `${dir}/sys/fs/cgroup/unified/docker/${name}`;
+      mkdirSync(unified, { recursive: true });
+      if (stat !== undefined) writeFileSync(`${unified}/cpu.stat`, stat);
+      const paths = v1Paths(dir, V1_ID);
+      return { ...paths, dirs: { ...paths.dirs, unified } };
+    };
+
+    test('usage, user and system come from the unified cpu.stat (µs → ns), throttling and limits from v1', () => {
+      // Values unlike the cpuacct files', to show which file was read.
+      const paths = withUnified('a', 'usage_usec 7000000\nuser_usec 5000000\nsystem_usec 2000000\nnice_usec 0\n');
+      const run = runCollector(createCpuCollector({ perCpu: false }), paths);
+      assert.deepEqual(run.collect()[0].fields, {
+        usage_total: 7_000_000_000n, usage_in_usermode: 5_000_000_000n, usage_in_kernelmode: 2_000_000_000n,
+        usage_system: 1_000_000_000_000n, throttling_periods: 1000n, throttling_throttled_periods: 250n,
+        throttling_throttled_time: 12345678901n, limit_cpus: 0.5, online_cpus: 8n,
+      });
+      assert.deepEqual(errorList(run.errors), []);
+    });
+
+    test('a unified dir without cpu.stat, or one without usage_usec: the cpuacct files, no error counted', () => {
+      for (const paths of [withUnified('b', undefined), withUnified('c', 'nr_periods 0\n')]) {
+        const run = runCollector(createCpuCollector({ perCpu: false }), paths);
+        assert.equal(run.collect()[0].fields.usage_total, 123456789012n);
+        assert.equal(run.collect()[0].fields.usage_total, 123456789012n);
+        assert.deepEqual(errorList(run.errors), []);
+      }
+    });
+
+    test('per_cpu needs cpuacct.usage_percpu: cpuacct is read, and its total agrees with its per-CPU rows', () => {
+      const rows = runCollector(createCpuCollector({ perCpu: true }), withUnified('d', 'usage_usec 1\nuser_usec 1\nsystem_usec 0\n')).collect();
+      assert.equal(rows[0].fields.usage_total, 123456789012n);
+    });
   });
 
   describe('percentages from the second tick on', () => {
