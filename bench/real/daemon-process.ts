@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../lib/compile.js';
 import { median } from '../lib/stats.js';
 
@@ -111,7 +111,7 @@ async function stop(child: ChildProcess): Promise<void> {
 /** Runs `cgflux run` from dist/ (built by the caller) and measures one window of whole ticks. */
 export async function measureDaemonCpu(o: DaemonCpuOptions): Promise<DaemonCpuResult> {
   const dir = mkdtempSync(join(tmpdir(), 'cgflux-bench-daemon-'));
-  const args = [...(o.nodeArgs ?? []), o.cli ?? join(REPO_ROOT, 'dist/src/cli.js'), 'run', '--config', configFile(dir, o.label),
+  const args = [...(o.nodeArgs ?? []), o.cli ? resolve(o.cli) : join(REPO_ROOT, 'dist/src/cli.js'), 'run', '--config', configFile(dir, o.label),
     '--output', 'file:/dev/null', '--no-http', '--interval', `${o.intervalMs}ms`];
   const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   const complaints: string[] = [];
