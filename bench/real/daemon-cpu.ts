@@ -58,6 +58,26 @@ export function processTicks(pid: number, procRoot = '/proc'): number {
   return Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
 }
 
+/**
+ * A process's ticks plus those of its live children (cgflux's kernel-counter helper): /proc has no
+ * children file on every kernel, so the parents are read from every process's stat.
+ */
+export function processTreeTicks(pid: number, procRoot = '/proc'): number {
+  let sum = processTicks(pid, procRoot);
+  for (const entry of readdirSync(procRoot)) {
+    if (!/^\d+$/.test(entry)) continue;
+    let text: string;
+    try {
+      text = readFileSync(`${procRoot}/${entry}/stat`, 'latin1');
+    } catch {
+      continue;
+    }
+    // ppid is field 4, the second after the command.
+    if (Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]) === pid) sum += processTicks(Number(entry), procRoot);
+  }
+  return sum;
+}
+
 export function totalTicks(processes: readonly DaemonProcess[], procRoot = '/proc'): number {
   let sum = 0;
   for (const p of processes) sum += processTicks(p.pid, procRoot);

@@ -1,6 +1,6 @@
 // Per-second rates between two readings of the same container. A counter that went down (the
 // container restarted, its cgroup was re-created) gives no rate for that interval rather than a
-// negative or huge one.
+// negative or huge one; so does a change of how context switches are counted.
 import type { Reading } from './reading.js';
 
 /** The figures shown as read (gauges), then the counters turned into per-second rates. */
@@ -50,6 +50,8 @@ export class RateTracker {
         pids: reading.pids,
       };
       for (const [counter, field] of COUNTERS) {
+        // The kernel counter took over from /proc (it loads after the first readings): a new baseline.
+        if (counter === 'contextSwitches' && before && before.reading.switchesMethod !== reading.switchesMethod) continue;
         const value = rate(before?.reading[counter], reading[counter], seconds);
         if (value !== undefined) (row as unknown as Record<string, number>)[field] = value;
       }

@@ -19,6 +19,8 @@ export interface Reading {
   blkReadBytes?: number;
   blkWriteBytes?: number;
   contextSwitches?: number;
+  /** How contextSwitches was counted (`kernel` or `proc`): two readings of different methods give no rate. */
+  switchesMethod?: string;
   pageFaults?: number;
   pids?: number;
 }
@@ -63,6 +65,7 @@ export function readingFromRows(container: ContainerInfo, rows: readonly Row[]):
         break;
       case 'docker_container_context_switches':
         r.contextSwitches = sum(f.voluntary, f.involuntary);
+        r.switchesMethod = row.tags?.method;
         break;
       case 'docker_container_pids':
         r.pids = num(f.current);

@@ -18,9 +18,8 @@ export function topCollectors(collectors: Config['collectors']): Config['collect
   for (const [name, value] of Object.entries(collectors)) out[name] = { ...value, enabled: on.has(name) };
   // Per-CPU rows are not shown: do not read them.
   if (out.cpu) (out.cpu as { per_cpu?: boolean }).per_cpu = false;
-  // Context switches from /proc, in this process: no kernel helper to start for a view (and its
-  // CPU stays countable as top's own).
-  if (out.context_switches) (out.context_switches as { method?: string }).method = 'proc';
+  // Context switches as the daemon counts them (collectors.context_switches.method, `auto` by
+  // default): with the kernel counter a row costs a map lookup instead of a /proc read per thread.
   return out as unknown as Config['collectors'];
 }
 

@@ -29,3 +29,13 @@ test('the tracker gives rates from the second reading, keeps gauges as they are 
   const back = t.update([reading({ netRxBytes: 9000 })], 2500);
   assert.equal(back[0].netRxPerS, undefined);
 });
+
+test('when the kernel counter takes over from /proc, that interval has no ctx/s (the two counts start apart), the next one has', () => {
+  const t = new RateTracker();
+  t.update([reading({ contextSwitches: 5000, switchesMethod: 'proc', netRxBytes: 0 })], 0);
+  const handover = t.update([reading({ contextSwitches: 120, switchesMethod: 'kernel', netRxBytes: 100 })], 1000);
+  assert.equal(handover[0].ctxPerS, undefined);
+  assert.equal(handover[0].netRxPerS, 100);
+  const next = t.update([reading({ contextSwitches: 9120, switchesMethod: 'kernel', netRxBytes: 200 })], 2000);
+  assert.equal(next[0].ctxPerS, 9000);
+});

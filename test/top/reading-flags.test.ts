@@ -14,12 +14,12 @@ test('a reading takes the total rows of each measurement; what no row carried st
     { measurement: 'docker_container_net', tags: { network: 'eth0' }, fields: { rx_bytes: 1n, tx_bytes: 2n } },
     { measurement: 'docker_container_net', tags: { network: 'total' }, fields: { rx_bytes: 10n, tx_bytes: 20n } },
     { measurement: 'docker_container_blkio', tags: { device: 'total' }, fields: { io_service_bytes_recursive_read: 5n, io_service_bytes_recursive_write: 6n } },
-    { measurement: 'docker_container_context_switches', fields: { voluntary: 3n, involuntary: 4n } },
+    { measurement: 'docker_container_context_switches', tags: { method: 'kernel' }, fields: { voluntary: 3n, involuntary: 4n } },
     { measurement: 'docker_container_pids', fields: { current: 2n } },
   ]);
   assert.deepEqual(r, {
     id: 'abc', name: 'web', labels: { a: 'b' }, cpuPercent: 12.5, cpuPercentOfLimit: 25, memUsage: 100, memLimit: undefined, pageFaults: 7,
-    netRxBytes: 10, netTxBytes: 20, blkReadBytes: 5, blkWriteBytes: 6, contextSwitches: 7, pids: 2,
+    netRxBytes: 10, netTxBytes: 20, blkReadBytes: 5, blkWriteBytes: 6, contextSwitches: 7, switchesMethod: 'kernel', pids: 2,
   });
   const empty = readingFromRows(c, [{ measurement: 'docker_container_context_switches', fields: { voluntary: 3n } }]);
   assert.equal(empty.contextSwitches, undefined);
@@ -34,12 +34,14 @@ test('top flags: defaults, and one clear line for a bad value', () => {
   assert.match((parseTopFlags({ sort: 'size' }) as { error: string }).error, /--sort: expected one of cpu, mem/);
 });
 
-test('top turns on exactly the collectors it shows, context switches from /proc', async () => {
+test('top turns on exactly the collectors it shows, context switches counted as the configuration says', async () => {
   const { topCollectors } = await import('../../src/top/source.js');
   const { defaultConfig } = await import('../../src/config/schema.js');
   const c = topCollectors(defaultConfig('h').collectors) as unknown as Record<string, { enabled: boolean; method?: string; per_cpu?: boolean }>;
   const on = Object.entries(c).filter(([, v]) => v.enabled).map(([k]) => k).sort();
   assert.deepEqual(on, ['blkio', 'context_switches', 'cpu', 'host', 'memory', 'network', 'pids']);
-  assert.equal(c.context_switches.method, 'proc');
+  assert.equal(c.context_switches.method, 'auto');
   assert.equal(c.cpu.per_cpu, false);
+  const proc = { ...defaultConfig('h').collectors, context_switches: { enabled: true, method: 'proc' } };
+  assert.equal((topCollectors(proc) as unknown as Record<string, { method?: string }>).context_switches.method, 'proc');
 });
