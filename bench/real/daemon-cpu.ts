@@ -59,11 +59,11 @@ export function processTicks(pid: number, procRoot = '/proc'): number {
 }
 
 /**
- * A process's ticks plus those of its live children (cgflux's kernel-counter helper): /proc has no
- * children file on every kernel, so the parents are read from every process's stat.
+ * The live children of a process (cgflux's kernel-counter helper): /proc has no children file on
+ * every kernel, so the parents are read from every process's stat.
  */
-export function processTreeTicks(pid: number, procRoot = '/proc'): number {
-  let sum = processTicks(pid, procRoot);
+export function childPids(pid: number, procRoot = '/proc'): number[] {
+  const out: number[] = [];
   for (const entry of readdirSync(procRoot)) {
     if (!/^\d+$/.test(entry)) continue;
     let text: string;
@@ -73,8 +73,15 @@ export function processTreeTicks(pid: number, procRoot = '/proc'): number {
       continue;
     }
     // ppid is field 4, the second after the command.
-    if (Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]) === pid) sum += processTicks(Number(entry), procRoot);
+    if (Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
   }
+  return out;
+}
+
+/** A process's ticks plus those of its live children. */
+export function processTreeTicks(pid: number, procRoot = '/proc'): number {
+  let sum = processTicks(pid, procRoot);
+  for (const child of childPids(pid, procRoot)) sum += processTicks(child, procRoot);
   return sum;
 }
 

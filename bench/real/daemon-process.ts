@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../lib/compile.js';
 import { median } from '../lib/stats.js';
+import { childPids } from './daemon-cpu.js';
 
 export interface DaemonCpuResult {
   interval_ms: number;
@@ -57,20 +58,32 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * ns on CPU of every thread of `pid`: the main thread (tid = pid) as "main", the others (libuv
- * pool, V8 platform workers that also run GC) as "other". Threads that exited are lost (Node
- * keeps its pools for the life of the process).
+ * pool, V8 platform workers that also run GC) as "other", its live children's (the kernel
+ * counter's helper) as "helper". Threads that exited are lost (Node keeps its pools for the life
+ * of the process).
  */
 export function threadCpuNs(pid: number, procRoot = '/proc'): Map<string, number> {
   const byName = new Map<string, number>([['main', 0], ['other', 0]]);
-  for (const tid of readdirSync(`${procRoot}/${pid}/task`)) {
+  const add = (owner: number, name: (tid: number) => string): void => {
+    let tids: string[];
     try {
-      const ns = Number(readFileSync(`${procRoot}/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]);
-      const name = Number(tid) === pid ? 'main' : 'other';
-      byName.set(name, (byName.get(name) ?? 0) + ns);
+      tids = readdirSync(`${procRoot}/${owner}/task`);
     } catch {
-      /* the thread exited while listing */
+      return; // exited
     }
-  }
+    for (const tid of tids) {
+      try {
+        const ns = Number(readFileSync(`${procRoot}/${owner}/task/${tid}/schedstat`, 'latin1').split(' ')[0]);
+        const key = name(Number(tid));
+        byName.set(key, (byName.get(key) ?? 0) + ns);
+      } catch {
+        /* the thread exited while listing */
+      }
+    }
+  };
+  add(pid, (tid) => (tid === pid ? 'main' : 'other'));
+  // The daemon's children are part of it: the kernel counter's helper answers every tick.
+  for (const child of childPids(pid, procRoot)) add(child, () => 'helper');
   return byName;
 }
 

@@ -2,11 +2,12 @@
 // their non-terminal mode, which prints every container every second). Both watch every running
 // container: `docker stats` given a list of containers exits as soon as one of them answers late
 // ("timeout waiting for stats"), which a loaded machine makes common.
-// Counted: the client's CPU (with its live children: cgflux top's kernel-counter helper), and dockerd + containerd + the shims of the benchmark's containers
-// (other containers' shims are left out, in docker stats' favour), minus what those spent in an
-// idle window just before (dockerd also serves others on a shared machine). The machine's noise
-// comes and goes, so the windows alternate round by round — idle, top, idle, docker stats — and
-// the ratio is the median of the rounds'. Start-up is counted apart: a live view runs for minutes.
+// Counted: the client's CPU (with its live children: cgflux top's kernel-counter helper), and
+// dockerd + containerd + the shims of the benchmark's containers (other containers' shims are
+// left out, in docker stats' favour), minus what those spent in an idle window just before
+// (dockerd also serves others on a shared machine). The machine's noise comes and goes, so the
+// windows alternate round by round — idle, top, idle, docker stats — and the ratio is the median
+// of the rounds'. Start-up is counted apart: a live view runs for minutes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { median } from '../lib/stats.js';
 import { dockerProcesses, processTreeTicks, splitTicks, ticksToMicros, type DaemonProcess } from './daemon-cpu.js';

@@ -21,14 +21,21 @@ export interface HostSnapshot {
   memTotalBytes: number;
 }
 
+/** `kept`: through a descriptor kept open between ticks (the default); `once`: opened, read and closed. */
+export type ReadMode = 'kept' | 'once';
+
 export interface CollectorContext {
   container: ContainerInfo;
   cgroup: CgroupPaths;
   procRoot: string;
   sysRoot: string;
   errors: ReadErrors;
-  /** Reads `path` through the kept descriptors, owned by this container, counted under the collector. */
-  read(path: string): string | undefined;
+  /**
+   * Reads `path` through the kept descriptors, owned by this container, counted under the
+   * collector. `once`: a file read every 30 s or less often (limits) is opened, read and closed,
+   * so that descriptors go to the files read every tick.
+   */
+  read(path: string, mode?: ReadMode): string | undefined;
   /** Monotonic clock of this tick, ns (process.hrtime.bigint()). */
   monotonicNs: bigint;
   host: HostSnapshot;
@@ -47,6 +54,8 @@ export interface Collector<S = unknown> {
    */
   readonly withoutProcess?: boolean;
   createState(): S;
+  /** Once per tick before any container is read (work that can run while others are read). Optional. */
+  beginTick?(monotonicNs: bigint): void;
   collect(ctx: CollectorContext, state: S, out: Row[]): void;
   /** Frees what a container's state holds outside the heap (descriptors) when it leaves. Optional. */
   release?(state: S): void;

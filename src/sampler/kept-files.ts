@@ -6,6 +6,7 @@ import { closeSync, openSync, readSync, constants } from 'node:fs';
 import { logger } from '../log.js';
 import { isOutOfDescriptors, openFilesNeeded, processDescriptorBudget, type DescriptorBudget } from './descriptor-budget.js';
 import type { ReadErrors } from '../errors/read-errors.js';
+import type { ReadMode } from './collector.js';
 
 const log = logger('sampler');
 /** The budget message is repeated at most this often, and only when more containers fall back. */
@@ -64,11 +65,12 @@ export class KeptFiles {
    * Returns the file's whole content, or undefined when it cannot be read (the reason is counted
    * under `collector`). `owner` groups descriptors for release().
    */
-  read(path: string, owner: string, collector: string): string | undefined {
+  read(path: string, owner: string, collector: string, mode: ReadMode = 'kept'): string | undefined {
     let fd = this.open.get(path);
     if (fd === undefined) {
       if (this.absent.get(path) === owner) return undefined;
-      if (!this.budget.tryKeep()) return this.readOnce(path, owner, collector);
+      if (mode === 'once') return this.readOnce(path, owner, collector, false);
+      if (!this.budget.tryKeep()) return this.readOnce(path, owner, collector, true);
       try {
         fd = openSync(path, constants.O_RDONLY);
       } catch (err) {
@@ -152,10 +154,12 @@ export class KeptFiles {
     );
   }
 
-  /** Beyond the budget: open, read, close. */
-  private readOnce(path: string, owner: string, collector: string): string | undefined {
-    this.budget.fallbackReads++;
-    this.fallbackOwners.add(owner);
+  /** Open, read, close: a file read rarely, or one beyond the budget (`fallback`, counted as such). */
+  private readOnce(path: string, owner: string, collector: string, fallback: boolean): string | undefined {
+    if (fallback) {
+      this.budget.fallbackReads++;
+      this.fallbackOwners.add(owner);
+    }
     let fd: number;
     try {
       fd = openSync(path, constants.O_RDONLY);
@@ -189,7 +193,7 @@ export class KeptFiles {
     this.shed(this.budget.excess);
     this.lastBudgetLogMs = Number.NEGATIVE_INFINITY;
     this.lastLoggedFallbackContainers = 0;
-    return this.readOnce(path, owner, collector);
+    return this.readOnce(path, owner, collector, true);
   }
 
   /** Closes `count` kept descriptors, the most recently opened first. */

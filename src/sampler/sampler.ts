@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
 import type { CgroupPaths, ContainerInfo, Row, Sample } from '../model.js';
 import { logger } from '../log.js';
-import type { Collector, CollectorContext, HostSnapshot } from './collector.js';
+import type { Collector, CollectorContext, HostSnapshot, ReadMode } from './collector.js';
 import type { KeptFiles } from './kept-files.js';
 import type { ReadErrors } from '../errors/read-errors.js';
 import { createEnabledCollectors } from './collectors/index.js';
@@ -42,9 +42,9 @@ class ContainerContext implements CollectorContext {
   }
 
   // A method, not an arrow property: one closure per context was ~120 bytes × 8 per container.
-  read(path: string): string | undefined {
+  read(path: string, mode: ReadMode = 'kept'): string | undefined {
     const before = this.errors.revision;
-    const text = this.files.read(path, this.container.id, this.collectorName);
+    const text = this.files.read(path, this.container.id, this.collectorName, mode);
     // A fresh failure (not a file already known to be absent) may mean the cgroup is going away.
     if (text === undefined && this.errors.revision !== before) this.tracked.failedPath ??= path;
     return text;
@@ -111,6 +111,7 @@ export class Sampler {
    */
   gatherEach(containers: readonly ContainerInfo[], onSample: (sample: Sample) => void, onFinal: (sample: Sample) => void = onSample): void {
     const monotonicNs = process.hrtime.bigint();
+    if (containers.length > 0) this.beginTick(monotonicNs);
     const snapshot = this.readHost(onSample);
     this.lastOnlineCpus = snapshot.onlineCpus;
 
@@ -126,6 +127,17 @@ export class Sampler {
     for (const id of this.tracked.keys()) if (!seen.has(id)) this.forget(id);
     this.gatherFinal(monotonicNs, onFinal);
     this.files.endOfTick();
+  }
+
+  private beginTick(monotonicNs: bigint): void {
+    for (const collector of this.collectors) {
+      if (!collector.beginTick) continue;
+      try {
+        collector.beginTick(monotonicNs);
+      } catch (err) {
+        log.warn('collector failed to prepare a tick', { collector: collector.name, error: err });
+      }
+    }
   }
 
   /** Discovery saw a run of this container end: collectors may owe it a last row (see Collector.final). */

@@ -30,6 +30,32 @@ describe('KeptFiles', () => {
     });
   });
 
+  test("'once' (limit files read every 30 s): opened, read and closed; no descriptor kept, no fallback counted; a missing one counted once", () => {
+    withDir((dir) => {
+      const errors = new ReadErrors();
+      const files = new KeptFiles(errors);
+      const keptBefore = files.budget.used;
+      const fallbackBefore = files.fallbackReads;
+      const path = join(dir, 'memory.limit_in_bytes');
+      writeFileSync(path, '1024\n');
+      assert.equal(files.read(path, 'a', 'memory', 'once'), '1024\n');
+      writeFileSync(path, '2048\n');
+      assert.equal(files.read(path, 'a', 'memory', 'once'), '2048\n');
+      assert.equal(files.openCount, 0);
+      assert.equal(files.budget.used, keptBefore);
+      assert.equal(files.fallbackReads, fallbackBefore);
+      files.endOfTick();
+      assert.equal(files.fallbackContainers, 0);
+      const gone = join(dir, 'pids.max');
+      assert.equal(files.read(gone, 'a', 'pids', 'once'), undefined);
+      assert.equal(files.read(gone, 'a', 'pids', 'once'), undefined);
+      assert.equal(errors.total(), 1);
+      files.release('a');
+      assert.equal(files.read(gone, 'a', 'pids', 'once'), undefined);
+      assert.equal(errors.total(), 2, 'after release a new run of the container counts it again');
+    });
+  });
+
   test('content larger than the buffer is read whole', () => {
     withDir((dir) => {
       const files = new KeptFiles(new ReadErrors());

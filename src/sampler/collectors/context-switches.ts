@@ -131,6 +131,8 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
   return {
     name: NAME,
     createState: () => ({ threads: new Map(), voluntary: 0n, involuntary: 0n, tick: 0, tasks: newTaskCache() }),
+    // The helper reads its map while the host and the first containers are read.
+    beginTick: (monotonicNs) => snapshot?.begin(monotonicNs),
     collect(ctx, state, out) {
       const listed = tasks.list(ctx, NAME, true, state.tasks);
       if (!listed) return;

@@ -156,16 +156,16 @@ function readLimitsV1(ctx: CollectorContext, state: CpuReadState, cgroup: Cgroup
   let noQuota = false;
   if (cpuDir) {
     const p = (state.v1cpu = filePaths(state.v1cpu, cpuDir, V1_CPU)).paths;
-    const quota = readParsed(ctx, CPU_COLLECTOR, p.quota, parseQuota);
+    const quota = readParsed(ctx, CPU_COLLECTOR, p.quota, parseQuota, 'once');
     noQuota = quota?.unlimited === true;
     quotaUs = quotaOf(quota);
-    if (quotaUs !== undefined) periodUs = readParsed(ctx, CPU_COLLECTOR, p.period, parseSingleU64);
+    if (quotaUs !== undefined) periodUs = readParsed(ctx, CPU_COLLECTOR, p.period, parseSingleU64, 'once');
   }
   let cpusetCount: number | undefined;
   if (cgroup.dirs.cpuset) {
     const p = (state.v1cpuset = filePaths(state.v1cpuset, cgroup.dirs.cpuset, V1_CPUSET)).paths;
     // effective_cpus is what the scheduler applies (cpus ∩ the parent's); older kernels lack it.
-    cpusetCount = readParsed(ctx, CPU_COLLECTOR, p.effective, countCpuList) ?? readParsed(ctx, CPU_COLLECTOR, p.cpus, countCpuList);
+    cpusetCount = readParsed(ctx, CPU_COLLECTOR, p.effective, countCpuList, 'once') ?? readParsed(ctx, CPU_COLLECTOR, p.cpus, countCpuList, 'once');
   }
   return { at: ctx.monotonicNs, quotaUs, periodUs, cpusetCount, noQuota };
 }
@@ -189,7 +189,7 @@ export function readCpuV2(ctx: CollectorContext, state: CpuReadState, dir: strin
 }
 
 function readLimitsV2(ctx: CollectorContext, maxPath: string, cpusetPath: string): Limits {
-  const max = readParsed(ctx, CPU_COLLECTOR, maxPath, parseCpuMax);
-  const cpusetCount = readParsed(ctx, CPU_COLLECTOR, cpusetPath, countCpuList);
+  const max = readParsed(ctx, CPU_COLLECTOR, maxPath, parseCpuMax, 'once');
+  const cpusetCount = readParsed(ctx, CPU_COLLECTOR, cpusetPath, countCpuList, 'once');
   return { at: ctx.monotonicNs, quotaUs: max?.quotaUs, periodUs: max?.periodUs, cpusetCount };
 }

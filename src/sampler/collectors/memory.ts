@@ -97,7 +97,7 @@ interface MemoryState {
 function refreshLimit(ctx: CollectorContext, slow: Slow, path: string, parse: (text: string) => Limit | undefined): boolean {
   const now = ctx.monotonicNs;
   if (isDue(slow.limitAt, now, LIMITS_REFRESH_NS)) {
-    slow.limit = readParsed(ctx, NAME, path, parse);
+    slow.limit = readParsed(ctx, NAME, path, parse, 'once');
     slow.limitAt = now;
   }
   if (!isDue(slow.countersAt, now, SLOW_COUNTERS_REFRESH_NS)) return false;

@@ -32,7 +32,7 @@ export function createPidsCollector(): Collector<PidsState> {
       const fields: Row['fields'] = { current };
       let max = state.max;
       if (!max || isDue(max.at, ctx.monotonicNs, LIMITS_REFRESH_NS)) {
-        state.max = max = { at: ctx.monotonicNs, limit: readParsed(ctx, NAME, p.max, parsePidsMax) };
+        state.max = max = { at: ctx.monotonicNs, limit: readParsed(ctx, NAME, p.max, parsePidsMax, 'once') };
       }
       if (max.limit && !max.limit.unlimited) fields.limit = max.limit.value;
       out.push({ measurement: PIDS_MEASUREMENT, fields });

@@ -1,11 +1,11 @@
 // Reading one cgroup file and handing it to a pure parser, with the outcome counted: an empty
 // file or one the parser refuses is skipped and counted under the collector (missing and
 // unreadable files are already counted by KeptFiles).
-import type { CollectorContext } from '../collector.js';
+import type { CollectorContext, ReadMode } from '../collector.js';
 import { parseFlatKeyed, type WantedKeys } from '../parsers/flat-keyed.js';
 
-export function readParsed<T>(ctx: CollectorContext, collector: string, path: string, parse: (text: string) => T | undefined): T | undefined {
-  const text = ctx.read(path);
+export function readParsed<T>(ctx: CollectorContext, collector: string, path: string, parse: (text: string) => T | undefined, mode: ReadMode = 'kept'): T | undefined {
+  const text = ctx.read(path, mode);
   if (text === undefined) return undefined;
   if (text.length === 0) {
     ctx.errors.count(collector, 'empty');
@@ -49,7 +49,9 @@ export function filePaths<K extends string>(cached: FilePaths<K> | undefined, di
 /**
  * Limits (`cpu.cfs_quota_us`, `cpu.max`, cpusets, `memory.limit_in_bytes`, `memory.max`,
  * `pids.max`) change only on `docker update` (a restart is a fresh cgroup, read afresh): they are
- * read on a container's first tick, then every 30 s, and ship every tick from that reading.
+ * read on a container's first tick, then every 30 s, and ship every tick from that reading. They
+ * are read with `'once'` (open, read, close): a descriptor kept for a file read twice a minute is
+ * one fewer for a file read every tick, within the open-files limit.
  */
 export const LIMITS_REFRESH_NS = 30_000_000_000n;
 

@@ -30,6 +30,8 @@ export interface ChannelOptions {
 export class HelperChannel {
   private lostReason?: string;
   private readonly chunk = Buffer.allocUnsafe(1 << 16);
+  /** A request was sent and its reply not yet read. */
+  private pending = false;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -103,10 +105,24 @@ export class HelperChannel {
     return this.lostReason;
   }
 
-  /** One whole reply to "r"; throws (and the channel is lost) when the helper does not give one. */
-  read(): string {
+  /**
+   * Asks for a snapshot now, to be taken by the next read(): the helper answers while the caller
+   * does other work, so that read() finds the reply there instead of polling for it. A reply asked
+   * for earlier and never read is taken and dropped first (it would be stale).
+   */
+  request(): void {
+    if (this.pending) this.read();
     this.send('r\n');
+    this.pending = true;
+  }
+
+  /** One whole reply to "r" (the one request() asked for, if any); throws (and the channel is lost) when the helper does not give one. */
+  read(): string {
+    if (!this.pending) this.send('r\n');
+    this.pending = false;
     const deadline = Date.now() + this.replyTimeoutMs;
+    // Polls start short (a reply takes tens of µs) and back off to 1 ms: few wake-ups, little wait.
+    let pollMs = 0.05;
     const parts: string[] = [];
     let text = '';
     for (;;) {
@@ -117,7 +133,8 @@ export class HelperChannel {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw this.fail(`reading the helper's reply failed: ${(err as Error).message}`);
         if (Date.now() > deadline) throw this.fail('the helper did not answer in time');
-        Atomics.wait(sleeper, 0, 0, 0.05);
+        Atomics.wait(sleeper, 0, 0, pollMs);
+        pollMs = Math.min(1, pollMs * 2);
         continue;
       }
       if (n === 0) throw this.fail('the helper closed its reply FIFO');

@@ -101,6 +101,17 @@ export class KernelSwitches {
     else this.log.info(msg, { reason: why });
   }
 
+  /** Asks the helper for the totals that the next readAll() takes (no-op unless the method is `kernel`). */
+  prefetch(): void {
+    const channel = this.channel;
+    if (this.methodNow !== 'kernel' || !channel) return;
+    try {
+      channel.request();
+    } catch (err) {
+      this.lose((err as Error).message);
+    }
+  }
+
   /**
    * Every cgroup's totals since the program was attached, read from the kernel now. Undefined
    * when the method is not (or no longer) `kernel`: the first failure logs one warning.

@@ -25,6 +25,11 @@ export class TickSnapshot {
 
   constructor(readonly kernel: KernelSwitches) {}
 
+  /** At the start of a tick: the helper prepares the totals while the host and the first containers are read. */
+  begin(monotonicNs: bigint): void {
+    if (monotonicNs !== this.tickNs) this.kernel.prefetch();
+  }
+
   get(monotonicNs: bigint): Map<bigint, SwitchCounts> | undefined {
     if (monotonicNs !== this.tickNs) {
       this.tickNs = monotonicNs;

@@ -73,6 +73,31 @@ done`);
   }
 });
 
+test('prefetch: the reply asked for at the start of a tick is the one readAll takes; one never taken is dropped, not served a tick late', async () => {
+  // Each reply carries its request's number as the voluntary count.
+  const fake = fakeHelper(`${SETUP}
+n=0
+while read -r line <&3; do
+  case $line in
+    r) n=$((n + 1)); printf '77 %d 0\\nend 0\\n' $n >&4 ;;
+  esac
+done`);
+  try {
+    const k = new KernelSwitches({ setting: 'auto', binary: fake.path, log: recorder().log });
+    assert.equal(await k.start(), 'kernel');
+    k.prefetch();
+    assert.equal(k.readAll()?.get(77n)?.voluntary, 1n, 'the prefetched reply');
+    assert.equal(k.readAll()?.get(77n)?.voluntary, 2n, 'without a prefetch: asked for then');
+    k.prefetch(); // a tick in which nothing read it
+    k.prefetch();
+    assert.equal(k.readAll()?.get(77n)?.voluntary, 4n, 'reply 3 was taken and dropped');
+    assert.equal(k.method, 'kernel');
+    k.close();
+  } finally {
+    fake.cleanup();
+  }
+});
+
 test('cgroups no container claims leave the kernel map after the grace; claimed ones stay', async () => {
   // Cgroup 77 is a container's (claimed every tick), cgroup 1 a systemd unit nobody asks for.
   const fake = fakeHelper(`${SETUP}
