@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { defaultConfig, type Config } from '../../src/config/schema.js';
 import type { ContainerInfo, Sample } from '../../src/model.js';
 import { LineEncoder, withTimestamp } from '../../src/encode/index.js';
+import { TICK_LINES_PER_HANDOFF } from '../../src/daemon/pipeline.js';
 import { encodeLines } from './point-baseline.js';
 import { KeptFiles } from '../../src/sampler/kept-files.js';
 import { ReadErrors } from '../../src/errors/read-errors.js';
@@ -16,7 +17,7 @@ export interface Pipeline {
   /**
    * One tick as the daemon runs it (Pipeline.tick): Sampler.gatherEach hands each container's
    * sample to LineEncoder.encodeSample at once, between beginTick/endTick; then the lines get their
-   * ns timestamp as an output would. Returns the number of lines.
+   * ns timestamp as an output would, TICK_LINES_PER_HANDOFF at a time. Returns the number of lines.
    */
   tick(containers: readonly ContainerInfo[], timeMs: number): number;
   /** Gather then encode, apart: only to split a tick's cost into reading+parsing and encoding. */
@@ -53,11 +54,20 @@ export async function createPipeline(config: Config, collectors?: Collector[]): 
   return {
     config,
     tick: (containers, timeMs) => {
-      const bodies: string[] = [];
+      let bodies: string[] = [];
+      let lines = 0;
+      const handOff = (): void => {
+        lines += withTimestamp(bodies, timeMs, 'ns').length;
+        bodies = [];
+      };
       encoder.beginTick();
-      sampler.gatherEach(containers, (sample) => encoder.encodeSample(sample, bodies));
+      sampler.gatherEach(containers, (sample) => {
+        encoder.encodeSample(sample, bodies);
+        if (bodies.length >= TICK_LINES_PER_HANDOFF) handOff();
+      });
       encoder.endTick();
-      return withTimestamp(bodies, timeMs, 'ns').length;
+      handOff();
+      return lines;
     },
     gather: (containers) => sampler.gather(containers),
     encode: (samples, timeMs) => encodeLines(encoder, samples, timeMs, 'ns'),

@@ -17,6 +17,13 @@ import type { ProcessesCollector } from '../sampler/collectors/processes.js';
 import { MetricsRegistry } from './self-metrics.js';
 import { registerProcessMetrics } from './process-metrics.js';
 
+/**
+ * A tick hands its lines to the outputs in batches of at most this many, as they are encoded, so
+ * that a host of thousands of containers never holds a whole tick's lines (and their timestamped
+ * copies) at once.
+ */
+export const TICK_LINES_PER_HANDOFF = 5000;
+
 /** The daemon's registry, kept across reloads, and the counter values the replaced pipelines reached. */
 export interface SharedMetrics {
   metrics: MetricsRegistry;
@@ -82,33 +89,43 @@ export class Pipeline {
 
   /**
    * One tick: gather and encode each container as it is read (its rows are not held for the whole
-   * tick), with the tick's nominal time, then hand the bodies to every output. Returns the points.
+   * tick), with the tick's nominal time, and hand the bodies to every output in batches of at most
+   * TICK_LINES_PER_HANDOFF. Returns the points.
    */
   tick(timeMs: number): number {
     const started = process.hrtime.bigint();
     const containers = this.registry.containers();
     this.lastContainers = containers.length;
-    const bodies: string[] = [];
+    let bodies: string[] = [];
+    let points = 0;
+    const handOff = (): void => {
+      for (const out of this.outputs) out.write(bodies, timeMs);
+      points += bodies.length;
+      bodies = [];
+    };
+    const encode = (sample: Sample): void => {
+      this.encoder.encodeSample(sample, bodies);
+      if (bodies.length >= TICK_LINES_PER_HANDOFF) handOff();
+    };
     this.encoder.beginTick();
     this.liveIds.clear();
     this.sampler.gatherEach(
       containers,
       (sample) => {
-        this.encoder.encodeSample(sample, bodies);
+        encode(sample);
         this.live.record(sample, timeMs);
         if (sample.container) this.liveIds.add(sample.container.id);
       },
       // A departed container's last rows go to the data, not to the live view.
-      (sample) => this.encoder.encodeSample(sample, bodies),
+      encode,
     );
     this.live.keepOnly(this.liveIds);
     if (this.config.self_metrics.enabled) {
       // Self-metrics describe the previous tick (this tick's gather time is not known yet).
-      this.encoder.encodeSample({ container: null, rows: this.metrics.toRows() }, bodies);
+      encode({ container: null, rows: this.metrics.toRows() });
     }
     this.encoder.endTick();
-    for (const out of this.outputs) out.write(bodies, timeMs);
-    let points = bodies.length;
+    if (bodies.length > 0) handOff();
     if (this.config.collectors.events.enabled) points += this.shipEvents();
     this.tickMetrics.gatherSeconds.set(Number(process.hrtime.bigint() - started) / 1e9);
     this.tickMetrics.containers.set(this.lastContainers);
