@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { DOCKER_SOCKET, requireDocker, TEST_IMAGE } from '../support/services.js';
+import { DOCKER_SOCKET, requireDocker } from '../support/services.js';
 import { removeTestContainers, startContainer } from '../support/docker.js';
+import { churn } from './churn-support.js';
 import { DaemonProcess, TestRun } from '../e2e/harness.js';
 
 const CYCLES = 300;
@@ -31,42 +32,18 @@ describe('faults: container churn with every core busy', () => {
     await run.cleanup();
   });
 
-  async function cycle(i: number): Promise<void> {
-    const c = await docker.createContainer({
-      Image: TEST_IMAGE,
-      Cmd: ['sh', '-c', i % 2 === 0 ? 'true' : 'sleep 1'],
-      Labels: { [run.label]: run.id },
-      HostConfig: { NetworkMode: 'none' },
-    });
-    try {
-      await c.start();
-      await c.wait();
-    } finally {
-      await c.remove({ force: true }).catch(() => undefined);
-    }
-  }
-
-  async function churn(n: number): Promise<number> {
-    let next = 0;
-    let failed = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < n) await cycle(next++).catch(() => failed++);
-      }),
-    );
-    return failed;
-  }
+  const churnCycles = (n: number): Promise<number> => churn(docker, run, n, CONCURRENCY);
 
   test(`${CYCLES} start/stop cycles beside ${availableParallelism()} CPU burners: at least ${TICK_RATE_FLOOR * 100} % of the 1 s ticks run`, async () => {
     await run.container('steady');
     daemon = await DaemonProcess.start(await run.config([{ type: 'stdout' }], {}), join(run.dir, 'cgflux.yaml'));
     const d = daemon;
-    await churn(20); // warm-up
+    await churnCycles(20); // warm-up
     for (let i = 0; i < availableParallelism(); i++) await startContainer({ script: 'while :; do :; done' });
     const ticksBefore = await d.metric('ticks_total');
     const skippedBefore = await d.metric('ticks_skipped_total').catch(() => 0);
     const t0 = Date.now();
-    const failed = await churn(CYCLES);
+    const failed = await churnCycles(CYCLES);
     const churnS = (Date.now() - t0) / 1000;
     const ticks = (await d.metric('ticks_total')) - ticksBefore;
     const skipped = (await d.metric('ticks_skipped_total').catch(() => 0)) - skippedBefore;

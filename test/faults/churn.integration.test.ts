@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { DOCKER_SOCKET, requireDocker, TEST_IMAGE } from '../support/services.js';
+import { DOCKER_SOCKET, requireDocker } from '../support/services.js';
+import { churn } from './churn-support.js';
 import { DaemonProcess, TestRun, sleep } from '../e2e/harness.js';
 
 const CYCLES = 1000;
@@ -39,35 +40,7 @@ describe('faults: container churn', () => {
     await run.cleanup();
   });
 
-  /** One cycle: create, start, let it exit (`true`, or a short sleep so a tick samples it), remove. */
-  async function cycle(i: number): Promise<void> {
-    const c = await docker.createContainer({
-      Image: TEST_IMAGE,
-      Cmd: ['sh', '-c', i % 2 === 0 ? 'true' : 'sleep 1'],
-      Labels: { [run.label]: run.id },
-      HostConfig: { NetworkMode: 'none' },
-    });
-    try {
-      await c.start();
-      await c.wait();
-    } finally {
-      await c.remove({ force: true }).catch(() => undefined);
-    }
-  }
-
-  async function churn(n: number): Promise<number> {
-    let next = 0;
-    let failed = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < n) {
-          const i = next++;
-          await cycle(i).catch(() => failed++);
-        }
-      }),
-    );
-    return failed;
-  }
+  const churnCycles = (n: number): Promise<number> => churn(docker, run, n, CONCURRENCY);
 
   async function settled(d: DaemonProcess): Promise<{ fds: number; rss: number; kept: number; containers: number }> {
     // Past the churn: the registry has seen every die/destroy event and the next ticks closed files.
@@ -82,15 +55,15 @@ describe('faults: container churn', () => {
     daemon = await DaemonProcess.start(config, join(run.dir, 'cgflux.yaml'));
     const d = daemon;
     // Warm-up: a first churn round so lazily created things (caches, sockets, JIT) exist.
-    assert.equal(await churn(60), 0);
+    assert.equal(await churnCycles(60), 0);
     const base = await settled(d);
     const ticksBefore = await d.metric('ticks_total');
     const t0 = Date.now();
     let peakFds = base.fds;
     const sampler = setInterval(() => (peakFds = Math.max(peakFds, fdCount(d.proc.pid!))), 200);
-    let failed = await churn(CYCLES / 2);
+    let failed = await churnCycles(CYCLES / 2);
     const half = await settled(d);
-    failed += await churn(CYCLES / 2);
+    failed += await churnCycles(CYCLES / 2);
     clearInterval(sampler);
     const churnMs = Date.now() - t0;
     const ticks = (await d.metric('ticks_total')) - ticksBefore;
