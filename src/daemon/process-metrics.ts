@@ -1,6 +1,7 @@
 // The process's own gauges and counters (RSS, heap, descriptors, CPU, uptime), registered once
 // per daemon in its MetricsRegistry beside the pipeline's figures.
-import { readdirSync } from 'node:fs';
+import { openSync, readdirSync, readSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import type { MetricsRegistry } from './self-metrics.js';
 
 /** Open descriptors of this process (the listing's own descriptor excluded), or undefined off Linux. */
@@ -29,11 +30,33 @@ export function cachedOpenFds(everyMs: number, count: () => number | undefined =
   };
 }
 
+/**
+ * RSS in bytes from /proc/self/statm re-read on a descriptor kept open (one pread), the same figure
+ * as process.memoryUsage.rss(), which opens and parses /proc/self/stat every call: self-metrics
+ * read it every tick. Falls back to rss() where statm cannot be opened.
+ */
+export function residentBytesReader(statmPath = '/proc/self/statm', pageBytes = 4096): () => number {
+  let fd: number | undefined;
+  try {
+    fd = openSync(statmPath, 'r');
+  } catch {
+    return () => process.memoryUsage.rss();
+  }
+  const buffer = Buffer.alloc(128);
+  // Pages are 4 KiB on x86-64 but 16 or 64 KiB on some arm64 kernels: calibrated once against rss().
+  const pages = (): number => Number(buffer.toString('latin1', 0, readSync(fd!, buffer, 0, buffer.length, 0)).split(' ')[1]);
+  const first = pages();
+  const guess = process.memoryUsage.rss() / first;
+  const page = [pageBytes, 16384, 65536].reduce((best, p) => (Math.abs(p - guess) < Math.abs(best - guess) ? p : best));
+  return () => pages() * page;
+}
+
 /** RSS, heap, open fds (counted at most once a minute), CPU seconds, uptime and start time of this process. */
 export function registerProcessMetrics(registry: MetricsRegistry): void {
   const openFds = cachedOpenFds(60_000);
-  registry.gaugeFn('process_resident_memory_bytes', 'Resident set size of the cgflux process, bytes.', () => process.memoryUsage.rss());
-  registry.gaugeFn('process_heap_used_bytes', 'V8 heap in use, bytes.', () => process.memoryUsage().heapUsed);
+  registry.gaugeFn('process_resident_memory_bytes', 'Resident set size of the cgflux process, bytes.', residentBytesReader());
+  // getHeapStatistics() is what memoryUsage() asks V8 for, without memoryUsage()'s read of /proc.
+  registry.gaugeFn('process_heap_used_bytes', 'V8 heap in use, bytes.', () => getHeapStatistics().used_heap_size);
   registry.gaugeFn('process_open_fds', 'Open file descriptors (kept-open cgroup files, sockets, spool), counted at most once a minute.', openFds);
   registry.counterFn(
     'process_cpu_seconds',

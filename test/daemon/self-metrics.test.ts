@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSync, closeSync, readdirSync } from 'node:fs';
 import { MetricsRegistry, escapeLabelValue, INTERNAL_MEASUREMENT } from '../../src/daemon/self-metrics.js';
-import { cachedOpenFds, countOpenFds, registerProcessMetrics } from '../../src/daemon/process-metrics.js';
+import { cachedOpenFds, countOpenFds, registerProcessMetrics, residentBytesReader } from '../../src/daemon/process-metrics.js';
 
 describe('MetricsRegistry: Prometheus text', () => {
   test('renders HELP, TYPE, prefix, _total and labels exactly', () => {
@@ -170,6 +170,18 @@ describe('process metrics', () => {
     }
     assert.equal(rounds, 3, 'the descriptor count never held still for a round');
     assert.equal(countOpenFds('/nonexistent/fd'), undefined);
+  });
+
+  test('RSS from a kept /proc/self/statm descriptor agrees with rss() and follows the heap; without statm, rss() itself', () => {
+    const rss = residentBytesReader();
+    const near = (a: number, b: number) => Math.abs(a - b) <= 8 * 1024 * 1024;
+    assert.ok(near(rss(), process.memoryUsage.rss()), `${rss()} vs ${process.memoryUsage.rss()}`);
+    const before = rss();
+    const held = Buffer.alloc(64 * 1024 * 1024, 1);
+    assert.ok(rss() >= before + 48 * 1024 * 1024, 'a 64 MiB buffer shows');
+    assert.equal(held[0], 1);
+    const fallback = residentBytesReader('/nonexistent/statm');
+    assert.ok(near(fallback(), process.memoryUsage.rss()));
   });
 
   test('the open-fds count is taken again only once its interval has passed', () => {
