@@ -143,7 +143,7 @@ describe('docker-compose.yml', async () => {
 
   test('the README\'s first command makes .env for this host: a socket group that is not 999, the host name, new secrets', async () => {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-    assert.match(readme, /^sh scripts\/init-env\.sh && docker compose up -d --build$/m);
+    assert.match(readme, /^sh scripts\/init-env\.sh && docker-compose up -d --build$/m);
     const dir = mkdtempSync(join(tmpdir(), 'cgflux-initenv-'));
     // A Docker socket of its own, in group 4242 (never the shared socket's group changed).
     const socket = join(dir, 'docker.sock');

@@ -31,3 +31,9 @@ export async function churn(docker: Docker, run: TestRun, n: number, concurrency
   );
   return failed;
 }
+
+/** Removes every container of the run that a failed cycle left behind. */
+export async function removeChurnLeftovers(docker: Docker, run: TestRun): Promise<void> {
+  const leftovers = await docker.listContainers({ all: true, filters: { label: [run.selector] } });
+  await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+}

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { DOCKER_SOCKET, requireDocker } from '../support/services.js';
-import { churn } from './churn-support.js';
+import { churn, removeChurnLeftovers } from './churn-support.js';
 import { DaemonProcess, TestRun, sleep } from '../e2e/harness.js';
 
 const CYCLES = 1000;
@@ -35,8 +35,7 @@ describe('faults: container churn', () => {
   before(requireDocker);
   after(async () => {
     await daemon?.ensureGone();
-    const leftovers = await docker.listContainers({ all: true, filters: { label: [run.selector] } });
-    await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    await removeChurnLeftovers(docker, run);
     await run.cleanup();
   });
 

@@ -6,7 +6,7 @@
 #   - explicit DBRP mappings <bucket>/autogen for both buckets, so Grafana's InfluxQL datasources
 #     (and InfluxDB 2.0–2.3, which have no virtual mappings) can query them,
 #   - the downsampling task from /etc/cgflux/influxdb/tasks/downsample-5m.flux.
-# To run it again on an existing volume: docker compose exec influxdb bash /docker-entrypoint-initdb.d/cgflux-setup.sh
+# To run it again on an existing volume: docker-compose exec influxdb bash /docker-entrypoint-initdb.d/cgflux-setup.sh
 set -euo pipefail
 
 org=${DOCKER_INFLUXDB_INIT_ORG:?DOCKER_INFLUXDB_INIT_ORG is not set}
