@@ -57,8 +57,12 @@ export interface Collector<S = unknown> {
   /** Once per tick before any container is read (work that can run while others are read). Optional. */
   beginTick?(monotonicNs: bigint): void;
   collect(ctx: CollectorContext, state: S, out: Row[]): void;
-  /** Frees what a container's state holds outside the heap (descriptors) when it leaves. Optional. */
-  release?(state: S): void;
+  /**
+   * Frees what a container's state holds outside the heap (descriptors) when it leaves (`left`:
+   * gone or restarted) or the sampler closes (`closed`: shutdown or a configuration reload, after
+   * which a new sampler reads the same containers). Optional.
+   */
+  release?(state: S, why: 'left' | 'closed'): void;
   /**
    * A run of the container ended (discovery saw Docker's `die`); `state` is its state while the
    * sampler still holds it (undefined for a container it never read). Optional.

@@ -183,7 +183,7 @@ export class Sampler {
 
   /** Closes every descriptor and drops all state (shutdown). */
   close(): void {
-    for (const id of [...this.tracked.keys()]) this.forget(id);
+    for (const id of [...this.tracked.keys()]) this.forget(id, 'closed');
     this.files.closeAll();
   }
 
@@ -272,7 +272,7 @@ export class Sampler {
     return pid > 0 && !existsSync(`${this.config.host.proc_root}/${pid}`);
   }
 
-  private forget(id: string): void {
+  private forget(id: string, why: 'left' | 'closed' = 'left'): void {
     const tracked = this.tracked.get(id);
     this.tracked.delete(id);
     this.files.release(id);
@@ -280,7 +280,7 @@ export class Sampler {
     for (let i = 0; i < this.collectors.length; i++) {
       const collector = this.collectors[i];
       try {
-        collector.release?.(tracked.states[i]);
+        collector.release?.(tracked.states[i], why);
       } catch (err) {
         log.warn('collector failed to release a container', { collector: collector.name, error: err });
       }

@@ -134,6 +134,7 @@ describe('a spooled batch sent as its body', () => {
     const attempt = BatchAttempt.ofBody(lines.join('\n'), 4);
     const failure = await attempt.run(io([() => ({ kind: 'too_large', message: '413' }) as SendOutcome], sent));
     assert.equal(failure, undefined);
-    assert.deepEqual(sent.slice(1), [lines.slice(0, 2).join('\n'), lines.slice(2).join('\n')]);
+    assert.deepEqual(sent, [lines.join('\n'), lines.slice(0, 2).join('\n'), lines.slice(2).join('\n')]);
+    assert.equal(attempt.remainingCount, 0);
   });
 });

@@ -82,13 +82,16 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
     }
     const all = snapshot.get(ctx.monotonicNs);
     if (!all) return undefined;
+    const counts = all.get(state.cgroupId);
+    // No entry in a full map: its switches may have been dropped, so not a zero (counted from /proc).
+    if (!counts && !kernel.complete) return undefined;
     if (state.threads.size > 0) {
       for (const tid of state.threads.keys()) files.close(tid); // counted from /proc until now
       state.threads.clear();
     }
     kernel.claim(state.cgroupId);
-    // No entry: no task of the cgroup was switched out since the program was attached.
-    return all.get(state.cgroupId) ?? { voluntary: 0n, involuntary: 0n };
+    // No entry otherwise: no task of the cgroup was switched out since the program was attached.
+    return counts ?? { voluntary: 0n, involuntary: 0n };
   }
 
   function account(ctx: CollectorContext, state: ContainerThreads, tid: number): boolean {
@@ -168,9 +171,10 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
         },
       });
     },
-    release(state) {
+    release(state, why) {
       for (const tid of state.threads.keys()) files.close(tid);
-      if (typeof state.cgroupId === 'bigint' && !state.departing) options.kernel?.forget(state.cgroupId);
+      // A reload's new sampler claims the same cgroup: its kernel totals must survive the old one.
+      if (why === 'left' && typeof state.cgroupId === 'bigint' && !state.departing) options.kernel?.forget(state.cgroupId);
     },
     // Only the kernel keeps a cgroup's counts after its tasks are gone: /proc has nothing left to read.
     departed(container, state) {

@@ -37,6 +37,8 @@ export class KernelSwitches {
   /** Container id (from the cgroup directory name) → cgroup id, for cgroups already removed. */
   private readonly byContainer = new Map<string, bigint>();
   private droppedWarned = false;
+  /** The last snapshot said the map was full (switches of cgroups without an entry were dropped). */
+  private full = false;
   private readonly log: Logger;
   private reads = 0;
   /** Cgroup id → the read at which a container last claimed it (or it first appeared). */
@@ -128,6 +130,7 @@ export class KernelSwitches {
       }
       // A name whose map entry was dropped (forgotten without its container id) matches nothing now.
       for (const [container, id] of this.byContainer) if (!parsed.counts.has(id)) this.byContainer.delete(container);
+      this.full = parsed.dropped > 0n;
       if (parsed.dropped > 0n && !this.droppedWarned) {
         this.droppedWarned = true;
         this.log.warn('the kernel counter map is full: switches of cgroups not yet counted are missed', { dropped: parsed.dropped });
@@ -139,6 +142,14 @@ export class KernelSwitches {
       this.lose((err as Error).message);
       return undefined;
     }
+  }
+
+  /**
+   * True when a cgroup missing from the last snapshot had no switch since the program was
+   * attached; false once the map filled up (its switches may have been dropped, not absent).
+   */
+  get complete(): boolean {
+    return !this.full;
   }
 
   /** A container's collector uses this cgroup's totals: they stay in the kernel's map. */

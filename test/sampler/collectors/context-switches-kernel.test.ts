@@ -75,6 +75,33 @@ test('a directory that is not a cgroup2 one (a copied tree) is counted from /pro
   }
 });
 
+test('no entry for the cgroup: 0 switches while the map is complete; counted from /proc (no zero) once the map is full', { skip: !HAVE_CGROUP2 }, async () => {
+  // The map holds only another cgroup; the second reply says switches were dropped (map full).
+  const fake = fakeHelper(`${SETUP}
+n=0
+while read -r line <&3; do
+  case $line in
+    r) n=$((n + 1)); if [ $n = 1 ]; then printf '999999 5 5\\nend 0\\n' >&4; else printf '999999 5 5\\nend 3\\n' >&4; fi ;;
+  esac
+done`);
+  try {
+    const kernel = new KernelSwitches({ setting: 'auto', binary: fake.path, log: recorder().log });
+    await kernel.start();
+    const collector = createContextSwitchesCollector({ kernel });
+    const h = harness({ container: container('ef'.repeat(32), process.pid), cgroup: { version: 2, dirs: { unified: ROOT }, driver: 'cgroupfs' }, procRoot: '/proc', sysRoot: '/sys' });
+    const [tags1, f1] = fields(h.collect(collector));
+    assert.deepEqual(tags1, { method: 'kernel' });
+    assert.equal(f1.voluntary, 0n);
+    assert.equal(f1.involuntary, 0n);
+    const [tags2, f2] = fields(h.collect(collector));
+    assert.deepEqual(tags2, { method: 'proc' });
+    assert.ok((f2.voluntary as bigint) > 0n, 'this process has switched: a /proc count, not a zero');
+    kernel.close();
+  } finally {
+    fake.cleanup();
+  }
+});
+
 test('release sends the cgroup id to the helper to forget', { skip: !HAVE_CGROUP2 }, async () => {
   const id = statSync(ROOT, { bigint: true }).ino;
   const fake = fakeHelper(`${SETUP}
@@ -93,6 +120,31 @@ done`);
     h.leave(collector);
     for (let i = 0; i < 100 && !existsSync(`${fake.path}.forgotten`); i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(readFileSync(`${fake.path}.forgotten`, 'utf8').trim(), `d ${id}`);
+    kernel.close();
+  } finally {
+    fake.cleanup();
+  }
+});
+
+test('a sampler closed for a configuration reload keeps the kernel totals: nothing is forgotten', { skip: !HAVE_CGROUP2 }, async () => {
+  const id = statSync(ROOT, { bigint: true }).ino;
+  const fake = fakeHelper(`${SETUP}
+while read -r line <&3; do
+  case $line in
+    r) printf '${id} 1 1\\nend 0\\n' >&4 ;;
+    d\\ *) echo "$line" >"$0.forgotten" ;;
+  esac
+done`);
+  try {
+    const kernel = new KernelSwitches({ setting: 'auto', binary: fake.path, log: recorder().log });
+    await kernel.start();
+    const collector = createContextSwitchesCollector({ kernel });
+    const h = harness({ container: container('ab'.repeat(32), process.pid), cgroup: { version: 2, dirs: { unified: ROOT }, driver: 'cgroupfs' }, procRoot: '/proc', sysRoot: '/sys' });
+    assert.equal(h.collect(collector)[0].tags?.method, 'kernel');
+    collector.release?.(h.stateOf(collector), 'closed');
+    // The helper answers commands in order: once this reply is in, a forget sent before it was handled.
+    assert.ok(kernel.readAll()?.has(id));
+    assert.equal(existsSync(`${fake.path}.forgotten`), false, 'the reload forgot the cgroup');
     kernel.close();
   } finally {
     fake.cleanup();

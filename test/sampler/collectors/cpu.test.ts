@@ -82,6 +82,9 @@ describe('cpu collector, cgroup v1', () => {
     test('per_cpu needs cpuacct.usage_percpu: cpuacct is read, and its total agrees with its per-CPU rows', () => {
       const rows = runCollector(createCpuCollector({ perCpu: true }), withUnified('d', 'usage_usec 1\nuser_usec 1\nsystem_usec 0\n')).collect();
       assert.equal(rows[0].fields.usage_total, 123456789012n);
+      const perCpu = rows.slice(1).reduce((sum, r) => sum + (r.fields.usage_total as bigint), 0n);
+      assert.equal(rows.length, 3);
+      assert.equal(perCpu, 123456789012n);
     });
   });
 

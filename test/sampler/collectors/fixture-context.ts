@@ -60,7 +60,7 @@ export function harness(opts: { container: ContainerInfo; cgroup: CgroupPaths; p
       return out;
     },
     leave(collector) {
-      if (states.has(collector)) collector.release?.(states.get(collector));
+      if (states.has(collector)) collector.release?.(states.get(collector), 'left');
       states.delete(collector);
     },
   };

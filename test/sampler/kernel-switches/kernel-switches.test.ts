@@ -20,13 +20,15 @@ test('no helper binary: /proc, with the reason, logged once', async () => {
 });
 
 test('method proc never starts the helper', async () => {
-  const fake = fakeHelper(`touch "$1/../started"; ${SETUP}; sleep 5`);
+  const fake = fakeHelper(`touch "$0.started"; ${SETUP}; sleep 5`);
   try {
     const { log, lines } = recorder();
     const k = new KernelSwitches({ setting: 'proc', binary: fake.path, log });
     assert.equal(await k.start(), 'proc');
     assert.match(k.reason, /method is proc/);
     assert.equal(lines.length, 1);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(existsSync(`${fake.path}.started`), false, 'the helper binary was run');
   } finally {
     fake.cleanup();
   }
