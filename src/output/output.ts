@@ -40,6 +40,8 @@ export class Output {
   private sealed: string[][] = [];
   private pendingBytes = 0;
   private flushTimer: NodeJS.Timeout | undefined;
+  /** spoolSealed() is queued to run after the current synchronous work (the tick). */
+  private spoolQueued = false;
   /** The last append handed to the spool (appends run in order: awaiting it awaits them all). */
   private appending: Promise<void> = Promise.resolve();
   private closed = false;
@@ -79,7 +81,15 @@ export class Output {
       this.pendingBytes += bytes;
     }
     if (this.pending.length >= max_lines || this.pendingBytes >= max_bytes) this.cut();
-    if (this.sealed.length > 0) void this.spoolSealed();
+    // Batches cut by the several writes of one tick (its hand-offs) go to the spool together, once
+    // the tick's synchronous work is done: one append and one fsync per tick, not per hand-off.
+    if (this.sealed.length > 0 && !this.spoolQueued) {
+      this.spoolQueued = true;
+      queueMicrotask(() => {
+        this.spoolQueued = false;
+        void this.spoolSealed();
+      });
+    }
     if (this.pending.length > 0 && !this.flushTimer) {
       this.flushTimer = setTimeout(() => void this.seal(), flush_interval_ms);
       this.flushTimer.unref();

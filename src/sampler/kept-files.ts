@@ -166,6 +166,8 @@ export class KeptFiles {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (isOutOfDescriptors(code)) {
+        // A rare read that found no descriptor: the kept ones are shed as for any other open.
+        if (!fallback) return this.outOfDescriptors(path, owner, collector);
         // Not retried here: counted, and the next tick tries again (no loop, no starvation).
         this.budget.exhaustedOpens++;
         this.errors.count(collector, 'unreadable');

@@ -66,3 +66,32 @@ test('stdout output writes every line once', async () => {
     spool.cleanup();
   }
 });
+
+test('the hand-offs of one tick reach the spool in one append, every line once and in order', async () => {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (c) => (text += c));
+  const spool = tempSpool();
+  const cfg: StdoutOutput = { ...base, type: 'stdout', name: 'stdout', batch: { max_lines: 2, max_bytes: 1 << 20, flush_interval_ms: 10 } };
+  const out = new Output(cfg, spool, { log: captureLog(), sender: new StdoutSender(stream) });
+  const appends: number[] = [];
+  const inner = out as unknown as { spool: { append(b: string[][]): Promise<void> } };
+  const append = inner.spool.append.bind(inner.spool);
+  inner.spool.append = (batches) => {
+    appends.push(batches.length);
+    return append(batches);
+  };
+  try {
+    // Three hand-offs of one tick, each cutting full batches of 2 lines.
+    out.write(['a v=1i', 'b v=2i'], 5000);
+    out.write(['c v=3i', 'd v=4i'], 5000);
+    out.write(['e v=5i', 'f v=6i'], 5000);
+    assert.deepEqual(appends, [], 'nothing spooled during the tick');
+    assert.equal(await out.flush(Date.now() + 2000), true);
+    assert.deepEqual(appends, [3]);
+    assert.equal(text, ['a', 'b', 'c', 'd', 'e', 'f'].map((m, i) => `${m} v=${i + 1}i 5000000000\n`).join(''));
+  } finally {
+    await out.close();
+    spool.cleanup();
+  }
+});

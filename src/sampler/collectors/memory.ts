@@ -97,8 +97,10 @@ interface MemoryState {
 function refreshLimit(ctx: CollectorContext, slow: Slow, path: string, parse: (text: string) => Limit | undefined): boolean {
   const now = ctx.monotonicNs;
   if (isDue(slow.limitAt, now, LIMITS_REFRESH_NS)) {
-    slow.limit = readParsed(ctx, NAME, path, parse, 'once');
-    slow.limitAt = now;
+    const limit = readParsed(ctx, NAME, path, parse, 'once');
+    // A failed read is tried again next tick, not in 30 s (an absent file costs no syscall then).
+    if (limit !== undefined) slow.limitAt = now;
+    slow.limit = limit;
   }
   if (!isDue(slow.countersAt, now, SLOW_COUNTERS_REFRESH_NS)) return false;
   slow.countersAt = now;

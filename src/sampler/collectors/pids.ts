@@ -15,7 +15,7 @@ const parsePidsMax = (text: string) => parseLimit(text);
 interface PidsState {
   files?: FilePaths<keyof typeof FILES>;
   /** pids.max's last reading: re-read every LIMITS_REFRESH_NS, shipped every tick. */
-  max?: { at: bigint; limit: Limit | undefined };
+  max?: { at: bigint | undefined; limit: Limit | undefined };
 }
 
 export function createPidsCollector(): Collector<PidsState> {
@@ -32,7 +32,9 @@ export function createPidsCollector(): Collector<PidsState> {
       const fields: Row['fields'] = { current };
       let max = state.max;
       if (!max || isDue(max.at, ctx.monotonicNs, LIMITS_REFRESH_NS)) {
-        state.max = max = { at: ctx.monotonicNs, limit: readParsed(ctx, NAME, p.max, parsePidsMax, 'once') };
+        const limit = readParsed(ctx, NAME, p.max, parsePidsMax, 'once');
+        // A failed read is tried again next tick, not in 30 s.
+        state.max = max = { at: limit === undefined ? undefined : ctx.monotonicNs, limit };
       }
       if (max.limit && !max.limit.unlimited) fields.limit = max.limit.value;
       out.push({ measurement: PIDS_MEASUREMENT, fields });

@@ -120,7 +120,7 @@ export class HelperChannel {
   read(): string {
     if (!this.pending) this.send('r\n');
     this.pending = false;
-    const deadline = Date.now() + this.replyTimeoutMs;
+    const deadline = performance.now() + this.replyTimeoutMs;
     // Polls start short (a reply takes tens of µs) and back off to 1 ms: few wake-ups, little wait.
     let pollMs = 0.05;
     const parts: string[] = [];
@@ -132,7 +132,7 @@ export class HelperChannel {
         n = readSync(this.replyFd, this.chunk, 0, this.chunk.length, null);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw this.fail(`reading the helper's reply failed: ${(err as Error).message}`);
-        if (Date.now() > deadline) throw this.fail('the helper did not answer in time');
+        if (performance.now() > deadline) throw this.fail('the helper did not answer in time');
         Atomics.wait(sleeper, 0, 0, pollMs);
         pollMs = Math.min(1, pollMs * 2);
         continue;

@@ -108,7 +108,7 @@ export class TaskLister {
       cached.seen = cached.pids.length > 0 || ctx.container.pid <= 0;
       // Docker's pid gone from a host /proc too: the container is exiting (its list emptied
       // first), not hidden from cgflux.
-      cached.exiting = !cached.seen && !existsSync(`${ctx.procRoot}/${ctx.container.pid}`) && root.hostProc;
+      cached.exiting = !cached.seen && root.hostProc && !existsSync(`${ctx.procRoot}/${ctx.container.pid}`);
       if (!cached.seen && !cached.exiting) this.unseen(ctx, choice.source);
     }
     if (!cached.seen) {
