@@ -40,7 +40,10 @@ export interface DockerClients {
 
 export function createDockerClients(socket: string, timeoutMs: number): DockerClients {
   const target = dockerTarget(socket);
-  const apiAgent = cheapToInspect(new Agent({ keepAlive: true, maxSockets: 8 }));
+  // Up to 8 calls at once (inspects after a burst of starts), but one idle connection kept between
+  // bursts: the pool's default keeps every socket a burst opened, so the daemon's descriptors after
+  // churn depended on its peak (1 to 8 idle connections to dockerd).
+  const apiAgent = cheapToInspect(new Agent({ keepAlive: true, maxSockets: 8, maxFreeSockets: 1 }));
   const eventsAgent = cheapToInspect(new Agent({ keepAlive: false }));
   // `agent` is passed through to docker-modem although @types/dockerode does not list it.
   const api = new Docker({ ...target.options, timeout: timeoutMs, agent: apiAgent } as Docker.DockerOptions);

@@ -6,7 +6,7 @@
 // A leak of one descriptor per dead container would show as hundreds.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { DOCKER_SOCKET, requireDocker } from '../support/services.js';
@@ -21,6 +21,16 @@ const FD_TOLERANCE = 0;
 
 function fdCount(pid: number): number {
   return readdirSync(`/proc/${pid}/fd`).length;
+}
+/** What each descriptor points at (socket:[inode], a path, pipe:[…]), so a failed count says which. */
+function fdTargets(pid: number): string[] {
+  return readdirSync(`/proc/${pid}/fd`).map((fd) => {
+    try {
+      return `${fd}→${readlinkSync(`/proc/${pid}/fd/${fd}`)}`;
+    } catch {
+      return `${fd}→(closed)`;
+    }
+  });
 }
 function rssBytes(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -41,11 +51,12 @@ describe('faults: container churn', () => {
 
   const churnCycles = (n: number): Promise<number> => churn(docker, run, n, CONCURRENCY);
 
-  async function settled(d: DaemonProcess): Promise<{ fds: number; rss: number; kept: number; containers: number }> {
+  async function settled(d: DaemonProcess): Promise<{ fds: number; targets: string[]; rss: number; kept: number; containers: number }> {
     // Past the churn: the registry has seen every die/destroy event and the next ticks closed files.
     await d.until('no churn container left', 20_000, async () => (await d.metric('containers')) === 1);
     await sleep(3000);
-    return { fds: fdCount(d.proc.pid!), rss: rssBytes(d.proc.pid!), kept: await d.metric('kept_open_files'), containers: await d.metric('containers') };
+    const targets = fdTargets(d.proc.pid!);
+    return { fds: targets.length, targets, rss: rssBytes(d.proc.pid!), kept: await d.metric('kept_open_files'), containers: await d.metric('containers') };
   }
 
   test(`${CYCLES} start/stop cycles: descriptors and kept-open files back to baseline, RSS grows at most ${RSS_TOLERANCE_BYTES >> 20} MiB over the second half`, async () => {
@@ -81,7 +92,8 @@ describe('faults: container churn', () => {
     // loads a 1 s tick can be starved of CPU, so a quarter of the nominal rate is the floor.
     assert.ok(ticks >= (churnMs / 1000) * 0.25, `${ticks} ticks in ${churnMs} ms of churn`);
     assert.ok(peakFds > base.fds, 'the churned containers were really opened (descriptors rose during churn)');
-    assert.ok(end.fds <= base.fds + FD_TOLERANCE, `descriptors: ${base.fds} → ${end.fds}`);
+    const added = end.targets.filter((t) => !base.targets.includes(t));
+    assert.ok(end.fds <= base.fds + FD_TOLERANCE, `descriptors: ${base.fds} → ${end.fds}; new since the baseline: ${added.join(', ')}`);
     assert.equal(end.kept, base.kept, 'kept-open files of dead containers closed');
     assert.ok(end.rss <= half.rss + RSS_TOLERANCE_BYTES, `RSS ${base.rss} → ${half.rss} after ${CYCLES / 2} cycles → ${end.rss} after ${CYCLES}`);
   });
