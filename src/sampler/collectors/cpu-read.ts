@@ -73,8 +73,9 @@ export function readCpuV1(ctx: CollectorContext, state: CpuReadState, cgroup: Cg
   const cpuDir = cgroup.dirs.cpu ?? cgroup.dirs.cpuacct;
   if (!acctDir && !cpuDir) return undefined;
   const r: CpuReading = {};
-  if (!perCpu && cgroup.dirs.unified && readHybridUsage(ctx, state, cgroup.dirs.unified, r)) {
-    // usage, user and system from one file instead of three
+  const hybrid = !perCpu && cgroup.dirs.unified ? readHybridUsage(ctx, state, cgroup.dirs.unified, r) : 'unavailable';
+  if (hybrid !== 'unavailable') {
+    // usage, user and system from one file instead of three (or, when it failed, absent this tick)
   } else if (acctDir) {
     const p = (state.v1acct = filePaths(state.v1acct, acctDir, V1_ACCT)).paths;
     r.usageNs = readParsed(ctx, CPU_COLLECTOR, p.usage, parseSingleU64);
@@ -111,25 +112,31 @@ const HYBRID_STAT_KEYS = wantedKeys(['usage_usec', 'user_usec', 'system_usec'] a
 /**
  * A v1 hybrid host also puts the container in a cgroup of the v2 hierarchy, whose cpu.stat holds
  * the same scheduler runtime as cpuacct.usage (in µs, with the user/system split) without any
- * controller enabled: one read instead of cpuacct.usage, .usage_user and .usage_sys. False when
- * that file is absent or lacks usage_usec (the cpuacct files are read then).
+ * controller enabled: one read instead of cpuacct.usage, .usage_user and .usage_sys.
+ * `unavailable`: the file is absent or lacks usage_usec, the cpuacct files are read instead.
+ * `failed`: the read failed and was counted; usage is absent this tick rather than counted twice
+ * (a container that vanished fails every file), and from the next tick cpuacct is read.
  */
-function readHybridUsage(ctx: CollectorContext, state: CpuReadState, unifiedDir: string, r: CpuReading): boolean {
+function readHybridUsage(ctx: CollectorContext, state: CpuReadState, unifiedDir: string, r: CpuReading): 'read' | 'failed' | 'unavailable' {
   let probe = state.hybridStat;
   if (!probe || probe.dir !== unifiedDir) {
     const path = `${unifiedDir}/cpu.stat`;
     state.hybridStat = probe = { dir: unifiedDir, path: existsSync(path) ? path : null };
   }
-  if (probe.path === null) return false;
+  if (probe.path === null) return 'unavailable';
   const stat = readFlatKeyed(ctx, CPU_COLLECTOR, probe.path, HYBRID_STAT_KEYS);
-  if (stat?.usage_usec === undefined) {
-    if (stat) probe.path = null; // a kernel whose file has no usage_usec: not asked again
-    return false;
+  if (stat === undefined) {
+    probe.path = null;
+    return 'failed';
+  }
+  if (stat.usage_usec === undefined) {
+    probe.path = null; // a kernel whose file has no usage_usec: not asked again
+    return 'unavailable';
   }
   r.usageNs = stat.usage_usec * US;
   if (stat.user_usec !== undefined) r.userNs = stat.user_usec * US;
   if (stat.system_usec !== undefined) r.systemNs = stat.system_usec * US;
-  return true;
+  return 'read';
 }
 
 /** The limit files' last reading (see LIMITS_REFRESH_NS). */

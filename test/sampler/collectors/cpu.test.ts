@@ -79,6 +79,18 @@ describe('cpu collector, cgroup v1', () => {
       }
     });
 
+    test('a unified cpu.stat that fails to read: usage absent that tick, counted once (not again for cpuacct), cpuacct from the next tick', () => {
+      const paths = withUnified('e', undefined);
+      mkdirSync(`${paths.dirs.unified}/cpu.stat`); // opens, then EISDIR on read
+      const run = runCollector(createCpuCollector({ perCpu: false }), paths);
+      const first = run.collect()[0].fields;
+      assert.equal('usage_total' in first, false);
+      assert.equal(first.throttling_periods, 1000n, 'the other values are read');
+      assert.deepEqual(errorList(run.errors), [['cpu', 'unreadable', 1]]);
+      assert.equal(run.collect()[0].fields.usage_total, 123456789012n);
+      assert.deepEqual(errorList(run.errors), [['cpu', 'unreadable', 1]]);
+    });
+
     test('per_cpu needs cpuacct.usage_percpu: cpuacct is read, and its total agrees with its per-CPU rows', () => {
       const rows = runCollector(createCpuCollector({ perCpu: true }), withUnified('d', 'usage_usec 1\nuser_usec 1\nsystem_usec 0\n')).collect();
       assert.equal(rows[0].fields.usage_total, 123456789012n);
