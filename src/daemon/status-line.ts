@@ -3,6 +3,8 @@
 //   status: 37 containers, 412 points/s, spool 1.2 MiB (influx), last error 12 s ago: influx: HTTP 503 …
 // formatStatus is pure (snapshot + the previous one → line); startStatusLine owns the timer.
 
+import { binaryScale } from '../binary-units.js';
+
 export interface StatusOutput {
   name: string;
   spoolBytes: number;
@@ -22,20 +24,13 @@ export interface StatusSnapshot {
   outputs: StatusOutput[];
 }
 
-const BYTE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 const MAX_MESSAGE = 160;
 
 /** 512 B, 1.2 MiB, 412 MiB. */
 export function formatBytes(bytes: number): string {
   if (!(bytes >= 1024)) return `${Math.max(0, Math.round(bytes || 0))} B`;
-  let v = bytes;
-  let unit = 'B';
-  for (const u of BYTE_UNITS) {
-    if (v < 1024) break;
-    v /= 1024;
-    unit = u;
-  }
-  return `${v < 100 ? v.toFixed(1) : Math.round(v)} ${unit}`;
+  const { value, unit } = binaryScale(bytes);
+  return `${value < 100 ? value.toFixed(1) : Math.round(value)} ${unit}`;
 }
 
 /** 12 s, 5 min, 3 h, 2 d (rounded down, so "1 min" means at least a minute). */

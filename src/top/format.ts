@@ -1,18 +1,12 @@
 // Human units for the `cgflux top` cells, short enough for fixed-width columns. An absent value
 // is "-", never 0: a value cgflux could not read is not a value of zero.
-
-const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+import { binaryScale } from '../binary-units.js';
 
 export function formatBytes(value: number | undefined): string {
   if (value === undefined || !Number.isFinite(value) || value < 0) return '-';
-  let v = value;
-  let unit = 0;
-  while (v >= 1024 && unit < BYTE_UNITS.length - 1) {
-    v /= 1024;
-    unit++;
-  }
-  if (unit === 0) return `${Math.round(v)}B`;
-  return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)}${BYTE_UNITS[unit]}`;
+  const { value: v, unit } = binaryScale(value);
+  if (unit === 'B') return `${Math.round(v)}B`;
+  return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)}${unit}`;
 }
 
 export function formatByteRate(value: number | undefined): string {
