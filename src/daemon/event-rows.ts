@@ -17,17 +17,17 @@ export interface TimedSample {
 }
 
 export class EventRecorder {
-  private readonly known = new Map<string, { info: ContainerInfo; goneAt?: number }>();
+  private readonly known = new Map<string, ContainerInfo>();
+  /** Containers that left, id → when, oldest first (a Map keeps insertion order). */
+  private readonly goneAt = new Map<string, number>();
   private queue: TimedSample[] = [];
   dropped = 0;
   recorded = 0;
-  /** Entries of `known` that left. */
-  private gone = 0;
 
   /** `enabled` false (collectors.events off): nothing drains the recorder, so it records nothing. */
   constructor(registry: Pick<KnownContainers, 'on' | 'allContainers'>, enabled = true) {
     if (!enabled) return;
-    for (const c of registry.allContainers()) this.known.set(c.id, { info: c });
+    for (const c of registry.allContainers()) this.known.set(c.id, c);
     registry.on('added', (c) => this.present(c));
     registry.on('changed', (c) => this.present(c));
     registry.on('removed', (c) => this.left(c));
@@ -38,36 +38,38 @@ export class EventRecorder {
   drain(): TimedSample[] {
     const out = this.queue;
     this.queue = [];
+    // Only the departed are looked at, oldest first, up to the first one still kept.
     const now = Date.now();
-    for (const [id, entry] of this.known) {
-      if (entry.goneAt !== undefined && now - entry.goneAt > KEEP_GONE_MS) {
-        this.known.delete(id);
-        this.gone--;
-      }
+    for (const [id, at] of this.goneAt) {
+      if (now - at <= KEEP_GONE_MS) break;
+      this.forgetGone(id);
     }
     return out;
   }
 
   private present(c: ContainerInfo): void {
-    if (this.known.get(c.id)?.goneAt !== undefined) this.gone--;
-    this.known.set(c.id, { info: c });
+    this.goneAt.delete(c.id);
+    this.known.set(c.id, c);
   }
 
   /** A container left: its info stays for the events that arrive after it (die, destroy), bounded. */
   private left(c: ContainerInfo): void {
-    if (this.known.get(c.id)?.goneAt === undefined) this.gone++;
-    this.known.delete(c.id);
-    this.known.set(c.id, { info: c, goneAt: Date.now() });
-    if (this.gone <= MAX_GONE) return;
-    for (const [id, entry] of this.known) {
-      if (entry.goneAt === undefined) continue;
-      this.known.delete(id);
-      if (--this.gone <= MAX_GONE) break;
+    this.known.set(c.id, c);
+    this.goneAt.delete(c.id);
+    this.goneAt.set(c.id, Date.now());
+    for (const id of this.goneAt.keys()) {
+      if (this.goneAt.size <= MAX_GONE) break;
+      this.forgetGone(id);
     }
   }
 
+  private forgetGone(id: string): void {
+    this.goneAt.delete(id);
+    this.known.delete(id);
+  }
+
   private record(event: LifecycleEvent): void {
-    const container = this.known.get(event.id)?.info ?? minimalContainer(event);
+    const container = this.known.get(event.id) ?? minimalContainer(event);
     const fields: Sample['rows'][number]['fields'] = {};
     if (event.exitCode !== undefined) fields.exit_code = BigInt(event.exitCode);
     // Every event carries a human message (Grafana shows it as annotation text), so no row is empty.

@@ -49,4 +49,21 @@ describe('event recorder', () => {
     registry.emit('event', { time: 3, action: 'start', id: 'c4999' });
     assert.equal(recorder.drain()[0].sample.container?.name, 'gone-4999');
   });
+
+  test('a departed container is known for 60 s after it left, then its events carry only their own name; one back again is never forgotten', (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
+    const registry = fakeRegistry();
+    const recorder = new EventRecorder(registry as unknown as KnownContainers, true);
+    const info = (id: string, name: string) => ({ id, name, image: 'img', imageTag: 'latest', labels: {}, state: 'running', pid: 1, restartCount: 0, oomKilled: false, exitCode: 0 });
+    for (const id of ['early', 'late', 'back']) registry.emit('added', info(id, `${id}-name`));
+    registry.emit('removed', info('early', 'early-name'));
+    registry.emit('removed', info('back', 'back-name'));
+    t.mock.timers.tick(30_000);
+    registry.emit('removed', info('late', 'late-name'));
+    registry.emit('added', info('back', 'back-name'));
+    t.mock.timers.tick(30_001);
+    recorder.drain(); // 60 s after `early` left: forgotten; `late` left 30 s ago
+    for (const id of ['early', 'late', 'back']) registry.emit('event', { time: 1, action: 'destroy', id });
+    assert.deepEqual(recorder.drain().map((r) => r.sample.container?.name), [undefined, 'late-name', 'back-name']);
+  });
 });
