@@ -1,6 +1,7 @@
 // `npm run bench`: what cgflux costs, measured on this machine in one run, against the raw-read
 // floor and Docker's stats API; a synthetic 5,000-container host; encoding; end to end into
-// VictoriaMetrics. Prints a table with PASS/MISS per target and writes bench/results.json.
+// VictoriaMetrics. Prints a table with PASS/MISS per target and writes bench/results.json
+// (bench/results.<stages>.json for a run of some stages).
 //   npm run bench                     everything (~12 min on 2 cores)
 //   npm run bench -- --only real,encode   some stages (real, synthetic, encode, e2e, tasks, context-switches, top)
 //   npm run bench -- --quick          fewer rounds, for trying the harness (figures not reportable)
@@ -84,7 +85,7 @@ async function main(): Promise<number> {
   const contextSwitches: ContextSwitchesResult | undefined = await stage('context-switches', errors, () =>
     runContextSwitchesStage(config, { containers: 20, ticks: quick ? 10 : 60 }, log));
   const top: TopVsStatsResult | undefined = await stage('top', errors, () =>
-    runTopStage({ containers: 50, rounds: quick ? 2 : 5, windowSeconds: quick ? 6 : 12, idleSeconds: quick ? 4 : 8, warmupSeconds: 4, dockerSocket: config.docker.socket }, log),
+    runTopStage({ containers: 50, rounds: quick ? 2 : 3, windowSeconds: quick ? 6 : 20, idleSeconds: quick ? 6 : 20, warmupSeconds: quick ? 4 : 90, statsWarmupSeconds: quick ? 4 : 10, dockerSocket: config.docker.socket }, log),
   );
   if (synthetic?.errors.length) errors.synthetic = synthetic.errors.join('; ');
 
@@ -154,7 +155,9 @@ async function main(): Promise<number> {
     targets: checks.map((c) => ({ ...c, verdict: verdict(c) })),
     errors,
   });
-  const out = fileURLToPath(new URL('./results.json', import.meta.url));
+  // A run of some stages leaves the last complete run's results.json as it was.
+  const partial = only.size < STAGES.length ? `.${[...only].join('+')}` : '';
+  const out = fileURLToPath(new URL(`./results${partial}.json`, import.meta.url));
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
 
   const rows: Array<Array<string | number>> = [];
@@ -195,7 +198,8 @@ async function main(): Promise<number> {
     const share = (r: TopVsStatsResult['top']) => `${num(r.percent_of_core, 2)}% of a core (client ${num(r.client_us / r.wall_s / 1e4, 2)}%)`;
     rows.push([`top, ${top.containers_watched} running, ${top.seconds} s: cgflux top (client + Docker)`, share(top.top)]);
     rows.push([`top, ${top.containers_watched} running, ${top.seconds} s: docker stats (client + Docker)`, share(top.docker_stats)]);
-    rows.push(['ratio docker stats ÷ cgflux top (median of rounds)', `${num(top.ratio, 1)}× (rounds ${top.ratio_per_round.map((x) => num(x, 1)).join(', ')}; nothing subtracted: ${num(top.ratio_raw, 1)}×)`]);
+    rows.push([`top: Docker's idle CPU (all idle windows, subtracted from both)`, `${num(top.docker_idle_us_per_s / 1e4, 2)}% of a core`]);
+    rows.push(['ratio docker stats ÷ cgflux top (all rounds)', `${num(top.ratio, 1)}× (rounds ${top.ratio_per_round.map((x) => num(x, 1)).join(', ')}; nothing subtracted: ${num(top.ratio_raw, 1)}×)`]);
   }
   process.stdout.write(`\n${table(['measure (medians)', 'value'], rows)}\n\n${targetsTable(checks)}\n\n`);
   for (const [name, message] of Object.entries(errors)) process.stdout.write(`stage ${name} FAILED: ${message.split('\n')[0]}\n`);

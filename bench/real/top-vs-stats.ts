@@ -4,22 +4,33 @@
 // ("timeout waiting for stats"), which a loaded machine makes common.
 // Counted: the client's CPU (with its live children: cgflux top's kernel-counter helper), and
 // dockerd + containerd + the shims of the benchmark's containers (other containers' shims are
-// left out, in docker stats' favour), minus what those spent in an idle window just before
-// (dockerd also serves others on a shared machine). The machine's noise comes and goes, so the
-// windows alternate round by round — idle, top, idle, docker stats — and the ratio is the median
-// of the rounds'. Start-up is counted apart: a live view runs for minutes.
+// left out, in docker stats' favour), minus Docker's idle CPU over the same wall time. Docker's
+// idle is bursty (each shim's Go runtime collects its garbage on its own clock: 0 to 400 ms per
+// 10 s for 50 shims here), so it is measured in idle windows as long as the clients' — one
+// before each client window, alternating idle, top, idle, docker stats round by round — and
+// subtracted at the rate of all of them together. The ratio is of the totals over all rounds
+// (the same seconds for each client); the rounds' own ratios show the spread. A live view runs
+// for minutes: each client is measured once warm. V8 optimises top's per-frame code after enough
+// frames: its CPU per second fell from 700 µs per container in its first 30 s to 220 (30–60 s),
+// 150 (60–90 s) and 130–145 after, so it runs 90 s first. docker stats (Go) costs the same from
+// its first 10 s on (190–230 ms per second in 10 s windows), so 10 s. Start-up and warm-up are
+// reported apart. Each client is stopped before the other's window: a top kept
+// alive would leave its kernel program attached to Docker's threads.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { median } from '../lib/stats.js';
 import { dockerProcesses, processTreeTicks, splitTicks, ticksToMicros, type DaemonProcess } from './daemon-cpu.js';
 
 export interface ClientRun {
-  /** CPU of the client in its start-up (not in the window), µs. */
+  /** CPU of the client in its start-up and warm-up (not in the window), µs. */
   client_startup_us: number;
   /** CPU of the client process over the window, µs. */
   client_us: number;
   /** dockerd + containerd + shims over the window, µs, before and after subtracting idle. */
   docker_raw_us: number;
   docker_net_us: number;
+  /** Docker's CPU in the idle window before this one, and that window's length. */
+  idle_us: number;
+  idle_wall_s: number;
   wall_s: number;
   /** Lines the client printed: shows that it did work during the window. */
   lines_out: number;
@@ -32,11 +43,16 @@ export interface TopVsStatsResult {
   rounds: number;
   /** Measured seconds per client: rounds × window. */
   seconds: number;
+  /** Seconds each client ran before its window (start-up, then warm-up). */
+  warmup_s: { top: number; docker_stats: number };
   /** Per client, summed over the rounds; `percent_of_core` = (client + docker net) ÷ wall. */
   top: ClientRun & { percent_of_core: number };
   docker_stats: ClientRun & { percent_of_core: number };
-  /** Median over the rounds of docker stats' CPU ÷ cgflux top's (client + docker net each). */
+  /** Docker's idle CPU, µs per second, over every idle window of the stage. */
+  docker_idle_us_per_s: number;
+  /** docker stats' CPU ÷ cgflux top's over all rounds (client + Docker net of idle, each). */
   ratio: number;
+  /** The same per round, with the stage's idle rate. */
   ratio_per_round: number[];
   /** The sums' ratio with nothing subtracted (other users' noise counted on both sides). */
   ratio_raw: number;
@@ -46,7 +62,10 @@ export interface TopVsStatsOptions {
   rounds: number;
   windowSeconds: number;
   idleSeconds: number;
+  /** Seconds cgflux top runs before its window: until V8 has optimised its per-frame code. */
   warmupSeconds: number;
+  /** Seconds docker stats runs before its window (compiled Go: its cost is flat after start-up). */
+  statsWarmupSeconds: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -57,7 +76,7 @@ function dockerTicks(processes: readonly DaemonProcess[]): number {
 }
 
 /** One window of one client: idle first, then the client started, warmed up and measured. */
-async function window(command: string, args: readonly string[], docker: readonly DaemonProcess[], o: TopVsStatsOptions): Promise<ClientRun> {
+async function window(command: string, args: readonly string[], docker: readonly DaemonProcess[], o: TopVsStatsOptions, warmupSeconds: number): Promise<ClientRun> {
   const i0 = dockerTicks(docker);
   const idleStart = performance.now();
   await sleep(o.idleSeconds * 1000);
@@ -77,7 +96,7 @@ async function window(command: string, args: readonly string[], docker: readonly
     throw new Error(`${command} ${args[0] ?? ''} exited during its window: ${stderr.trim().split('\n')[0] || `exit code ${child.exitCode}`}`);
   };
   try {
-    if (await exitedWithin(o.warmupSeconds * 1000)) fail();
+    if (await exitedWithin(warmupSeconds * 1000)) fail();
     const startup = processTreeTicks(child.pid!);
     const d0 = dockerTicks(docker);
     const start = performance.now();
@@ -90,7 +109,9 @@ async function window(command: string, args: readonly string[], docker: readonly
       client_startup_us: ticksToMicros(startup),
       client_us: ticksToMicros(client),
       docker_raw_us: raw,
-      docker_net_us: raw - ticksToMicros(idleTicks) * (wallS / idleWallS),
+      docker_net_us: raw, // minus idle once every idle window is in (withIdle)
+      idle_us: ticksToMicros(idleTicks),
+      idle_wall_s: idleWallS,
       wall_s: wallS,
       lines_out: lines,
     };
@@ -103,13 +124,20 @@ async function window(command: string, args: readonly string[], docker: readonly
 
 const total = (r: ClientRun) => r.client_us + Math.max(0, r.docker_net_us);
 
+/** The window with Docker's idle CPU over its wall time subtracted at `idleRate` (µs/s). */
+function withIdle(r: ClientRun, idleRate: number): ClientRun {
+  return { ...r, docker_net_us: r.docker_raw_us - idleRate * r.wall_s };
+}
+
 function sum(runs: readonly ClientRun[]): ClientRun & { percent_of_core: number } {
   const add = (k: keyof ClientRun) => runs.reduce((s, r) => s + r[k], 0);
   const out: ClientRun = {
     client_startup_us: median(runs.map((r) => r.client_startup_us)),
     client_us: add('client_us'),
     docker_raw_us: add('docker_raw_us'),
-    docker_net_us: runs.reduce((s, r) => s + Math.max(0, r.docker_net_us), 0),
+    docker_net_us: add('docker_net_us'),
+    idle_us: add('idle_us'),
+    idle_wall_s: add('idle_wall_s'),
     wall_s: add('wall_s'),
     lines_out: add('lines_out'),
   };
@@ -126,22 +154,29 @@ export async function measureTopVsStats(cliPath: string, dockerSocket: string, i
   const tops: ClientRun[] = [];
   const stats: ClientRun[] = [];
   for (let r = 0; r < o.rounds; r++) {
-    tops.push(await window(process.execPath, [cliPath, 'top', '--interval', '1s', '--docker-socket', dockerSocket], docker, o));
-    stats.push(await window('docker', ['stats', '--format', format], docker, o));
-    log(`round ${r + 1}/${o.rounds}: docker stats ÷ cgflux top = ${(total(stats[r]) / total(tops[r])).toFixed(1)}×`);
+    tops.push(await window(process.execPath, [cliPath, 'top', '--interval', '1s', '--docker-socket', dockerSocket], docker, o, o.warmupSeconds));
+    stats.push(await window('docker', ['stats', '--format', format], docker, o, o.statsWarmupSeconds));
+    const ms = (us: number) => (us / 1000).toFixed(0);
+    log(`round ${r + 1}/${o.rounds}: client CPU top ${ms(tops[r].client_us)} ms, docker stats ${ms(stats[r].client_us)} ms; ` +
+      `Docker's CPU ${ms(tops[r].docker_raw_us)} / ${ms(stats[r].docker_raw_us)} ms (idle before each: ${ms(tops[r].idle_us)} / ${ms(stats[r].idle_us)} ms)`);
   }
-  const top = sum(tops);
-  const dockerStats = sum(stats);
-  const perRound = tops.map((t, i) => total(stats[i]) / total(t));
+  const all = [...tops, ...stats];
+  const idleRate = all.reduce((t, r) => t + r.idle_us, 0) / all.reduce((t, r) => t + r.idle_wall_s, 0);
+  const topNet = tops.map((r) => withIdle(r, idleRate));
+  const statsNet = stats.map((r) => withIdle(r, idleRate));
+  const top = sum(topNet);
+  const dockerStats = sum(statsNet);
   return {
     containers: ids.length,
     containers_watched: watched,
     rounds: o.rounds,
     seconds: o.rounds * o.windowSeconds,
+    warmup_s: { top: o.warmupSeconds, docker_stats: o.statsWarmupSeconds },
     top,
     docker_stats: dockerStats,
-    ratio: median(perRound),
-    ratio_per_round: perRound,
+    docker_idle_us_per_s: idleRate,
+    ratio: total(dockerStats) / total(top),
+    ratio_per_round: topNet.map((t, i) => total(statsNet[i]) / total(t)),
     ratio_raw: (dockerStats.client_us + dockerStats.docker_raw_us) / (top.client_us + top.docker_raw_us),
   };
 }

@@ -20,7 +20,7 @@ export async function runTopStage(o: TopStageOptions, log: (msg: string) => void
     log(`starting ${o.containers} busybox containers (--network none)`);
     const ids = await startBenchContainers(o.containers);
     await new Promise((r) => setTimeout(r, 2000));
-    log(`cgflux top and docker stats in turn: ${o.rounds} rounds of ${o.windowSeconds} s each (after ${o.warmupSeconds} s start-up), each after ${o.idleSeconds} s idle`);
+    log(`cgflux top and docker stats in turn: ${o.rounds} rounds of ${o.windowSeconds} s each (after ${o.warmupSeconds} s of start-up and warm-up for top, ${o.statsWarmupSeconds} s for docker stats), each after ${o.idleSeconds} s idle`);
     const watched = (await docker('ps', '-q')).split(/\s+/).filter(Boolean).length;
     const result = await measureTopVsStats(join(REPO_ROOT, 'dist/src/cli.js'), o.dockerSocket, ids, watched, o, log);
     const running = await runningBenchContainers();

@@ -1,5 +1,6 @@
 // The exact method against the kernel's own count (bpftrace on the sched:sched_switch tracepoint)
 // for the three workloads of issue 12, and a container that lives less than one tick.
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KernelSwitches, cgroupIdOf } from '../../../src/sampler/kernel-switches/kernel-switches.js';
@@ -82,8 +83,12 @@ test('losing the helper: back to /proc with one warning, and no throw', async ()
   const k = new KernelSwitches({ setting: 'auto', log });
   assert.equal(await k.start(), 'kernel');
   assert.ok(k.readAll());
-  process.kill(k.helperPid!, 'SIGKILL');
-  await new Promise((r) => setTimeout(r, 100));
+  const pid = k.helperPid!;
+  process.kill(pid, 'SIGKILL');
+  // Dead once it is gone or a zombie (reaped when its exit event runs), not after a guessed delay.
+  const dead = () => !existsSync(`/proc/${pid}/stat`) || / Z /.test(readFileSync(`/proc/${pid}/stat`, 'latin1').replace(/^.*\)/, ''));
+  for (let waited = 0; !dead() && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(dead(), 'the helper died');
   assert.equal(k.readAll(), undefined);
   assert.equal(k.readAll(), undefined);
   assert.equal(k.method, 'proc');
