@@ -19,6 +19,8 @@ export interface HostSnapshot {
   cpuTotalNsExact?: bigint;
   onlineCpus: number;
   memTotalBytes: number;
+  /** /proc/meminfo SwapTotal, bytes; undefined when it could not be read. 0: no swap area is on. */
+  swapTotalBytes?: number;
 }
 
 /** `kept`: through a descriptor kept open between ticks (the default); `once`: opened, read and closed. */

@@ -61,6 +61,7 @@ export class HostReader {
     }
     const mem = this.readMeminfo();
     if (mem?.MemTotal !== undefined) snapshot.memTotalBytes = Number(mem.MemTotal);
+    if (mem?.SwapTotal !== undefined) snapshot.swapTotalBytes = Number(mem.SwapTotal);
     if (withRows && mem) {
       const row = memRow(mem);
       if (row) rows.push(row);

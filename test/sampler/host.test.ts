@@ -16,12 +16,12 @@ function reader(procRoot: string): { host: HostReader; errors: ReadErrors } {
 }
 
 describe('HostReader', () => {
-  test('snapshot: docker-compatible CPU sum (user…softirq), online CPUs, memory total', () => {
+  test('snapshot: docker-compatible CPU sum (user…softirq), online CPUs, memory and swap totals', () => {
     const { host } = reader(`${V1_ROOT}/proc`);
     const { snapshot, rows } = host.read(false);
     assert.deepEqual(rows, []);
     // 123456+789+45678+9876543+2345+0+678 ticks × 10 ms
-    assert.deepEqual(snapshot, { cpuTotalNs: 100494890000000, cpuTotalNsExact: 100494890000000n, onlineCpus: 8, memTotalBytes: 16303340 * 1024 });
+    assert.deepEqual(snapshot, { cpuTotalNs: 100494890000000, cpuTotalNsExact: 100494890000000n, onlineCpus: 8, memTotalBytes: 16303340 * 1024, swapTotalBytes: 2097148 * 1024 });
   });
 
   test('host_cpu and host_mem rows', () => {

@@ -145,7 +145,9 @@ function readV2(ctx: CollectorContext, state: MemoryState, dir: string, fields: 
   const p = (state.v2 = filePaths(state.v2, dir, V2)).paths;
   const raw = readParsed(ctx, NAME, p.current, parseSingleU64);
   copyStat(fields, readFlatKeyed(ctx, NAME, p.stat, V2_STAT_KEYS), V2_STAT_FIELDS);
-  const swap = readParsed(ctx, NAME, p.swap, parseSingleU64);
+  // With no swap area on (SwapTotal 0, as on most Kubernetes nodes) no page can be in swap: the
+  // value is known without a read. swapon shows in meminfo at the next tick.
+  const swap = ctx.host.swapTotalBytes === 0 ? 0n : readParsed(ctx, NAME, p.swap, parseSingleU64);
   if (swap !== undefined) fields.swap = swap;
   const slow = state.slow;
   const countersDue = refreshLimit(ctx, slow, p.max, parseV2Limit);

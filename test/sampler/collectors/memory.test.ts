@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryCollector } from '../../../src/sampler/collectors/memory.js';
-import { V1_ID, V1_OLD_ID, V1_ROOT, V2_ROOT, containerInfo, errorList, runCollector, v1Paths, v2CgroupfsPaths, v2SystemdPaths } from '../support/fixture-trees.js';
+import { HOST, V1_ID, V1_OLD_ID, V1_ROOT, V2_ROOT, containerInfo, errorList, runCollector, v1Paths, v2CgroupfsPaths, v2SystemdPaths } from '../support/fixture-trees.js';
 
 describe('memory collector, cgroup v1', () => {
   test('recent kernel: total_* keys, usage = usage_in_bytes − total_inactive_file, limit and percentage', () => {
@@ -54,6 +54,22 @@ describe('memory collector, cgroup v2', () => {
       fail_count: 0n, oom_events: 0n, oom_kill: 0n, usage: 778240n, working_set: 778240n,
     });
     assert.deepEqual(errorList(run.errors), [['memory', 'missing', 1]]);
+  });
+
+  test('a host without swap (SwapTotal 0): swap is 0 without a read of memory.swap.current; swap back on, it is read again', () => {
+    const paths = v2CgroupfsPaths(V2_ROOT);
+    const run = runCollector(createMemoryCollector(), paths);
+    let swapReads = 0;
+    const read = run.ctx.read;
+    run.ctx.read = (path, mode) => (path.endsWith('/memory.swap.current') && swapReads++, read(path, mode));
+    assert.equal(run.collect({ host: { ...HOST, swapTotalBytes: 0 } })[0].fields.swap, 0n);
+    assert.equal(swapReads, 0);
+    assert.equal(run.collect({ host: { ...HOST, swapTotalBytes: 2 ** 31 } })[0].fields.swap, 1048576n);
+    assert.equal(swapReads, 1);
+    // meminfo unreadable: not known to be swapless, so the file is read.
+    assert.equal(run.collect({ host: { ...HOST, swapTotalBytes: undefined } })[0].fields.swap, 1048576n);
+    assert.equal(swapReads, 2);
+    assert.deepEqual(errorList(run.errors), []);
   });
 
   test('truncated memory.stat and an unreadable memory.current: the good values still ship, the bad ones counted', () => {
