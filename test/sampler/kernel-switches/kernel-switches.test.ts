@@ -152,8 +152,10 @@ test('a helper that stops answering or dies: back to /proc with one warning, no 
   }
 });
 
-test('cgroupIdOf: the inode number of a cgroup2 directory; undefined for any other directory or a gone one', { skip: !existsSync('/sys/fs/cgroup/unified/cgroup.procs') && !existsSync('/sys/fs/cgroup/cgroup.procs') }, () => {
+test('cgroupIdOf: the inode number of a cgroup2 directory; undefined for any other directory or a gone one', () => {
   const root = existsSync('/sys/fs/cgroup/unified/cgroup.procs') ? '/sys/fs/cgroup/unified' : '/sys/fs/cgroup';
+  // Every supported host has a cgroup2 hierarchy (v2, or v1 hybrid's unified one): fail, not skip.
+  assert.ok(existsSync(`${root}/cgroup.procs`), `this test needs a cgroup2 hierarchy at ${root}`);
   assert.equal(cgroupIdOf(root), statSync(root, { bigint: true }).ino);
   const dir = mkdtempSync(join(tmpdir(), 'cgflux-cgid-'));
   try {
