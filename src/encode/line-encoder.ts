@@ -80,8 +80,12 @@ export class LineEncoder {
   private readonly measurements = new Map<string, string>();
   /** Row key (measurement and row tags) → small number indexing SeriesOwner.series. */
   private readonly rowKeyIds = new Map<string, number>();
-  /** Row-tag objects reused by collectors map straight to their row-key suffix. */
-  private readonly rowTagKeys = new WeakMap<object, string>();
+  /**
+   * Row-tag objects reused by collectors (frozen constants, per-device caches) map straight to
+   * their row-key number: no key string is built and hashed for every row. A tags object is
+   * cached with the first measurement it comes with; another measurement takes the slow path.
+   */
+  private rowTagIds = new WeakMap<object, { measurement: string; id: number }>();
   private readonly labelFilter: LabelFilter;
   private readonly evictAfter: number;
   private tick = 0;
@@ -204,20 +208,20 @@ export class LineEncoder {
     return { baseTags, extraKeys, idField, series: [], lastSeenTick: 0, source };
   }
 
-  private rowKey(row: Row): string {
+  /** The row-key number of (measurement, row tags), the index of its prefix in SeriesOwner.series. */
+  private rowKeyId(row: Row): number {
     const tags = row.tags;
-    if (!tags) return row.measurement;
-    let suffix = this.rowTagKeys.get(tags);
-    if (suffix === undefined) {
-      suffix = '';
-      for (const k in tags) suffix += '\u0000' + k + '\u0001' + tags[k];
-      this.rowTagKeys.set(tags, suffix);
-    }
-    return row.measurement + suffix;
+    if (!tags) return this.keyId(row.measurement);
+    const cached = this.rowTagIds.get(tags);
+    if (cached !== undefined && cached.measurement === row.measurement) return cached.id;
+    let key = row.measurement;
+    for (const k in tags) key += '\u0000' + k + '\u0001' + tags[k];
+    const id = this.keyId(key);
+    if (cached === undefined) this.rowTagIds.set(tags, { measurement: row.measurement, id });
+    return id;
   }
 
-  private prefixOf(owner: SeriesOwner, row: Row): string {
-    const key = this.rowKey(row);
+  private keyId(key: string): number {
     let id = this.rowKeyIds.get(key);
     if (id === undefined) {
       // Row keys come from collectors (measurements, devices, interfaces): a few hundred at most,
@@ -226,6 +230,11 @@ export class LineEncoder {
       id = this.rowKeyIds.size;
       this.rowKeyIds.set(flattenInPlace(key), id);
     }
+    return id;
+  }
+
+  private prefixOf(owner: SeriesOwner, row: Row): string {
+    const id = this.rowKeyId(row);
     let prefix = owner.series[id];
     if (prefix === undefined) {
       prefix = this.buildPrefix(owner, row);
@@ -237,6 +246,7 @@ export class LineEncoder {
   /** Numbers are reassigned from 0: every owner's cached prefixes are dropped with them. */
   private resetRowKeys(): void {
     this.rowKeyIds.clear();
+    this.rowTagIds = new WeakMap();
     this.dropPrefixes();
   }
 

@@ -165,6 +165,23 @@ describe('LineEncoder', () => {
     assert.equal(again[0], `m,container_image=nginx,container_name=web-1,container_version=1.25,device=d0,host=h v=0i,container_id="${ID}"`);
   });
 
+  test('one row-tags object under two measurements: each line gets its own measurement and the tags', () => {
+    const enc = new LineEncoder({ hostname: 'h', tags: noTags });
+    const tags = Object.freeze({ device: 'sda' });
+    const rows = [
+      { measurement: 'm1', tags, fields: { v: 1n } },
+      { measurement: 'm2', tags, fields: { v: 2n } },
+      { measurement: 'm1', tags: { device: 'sda' }, fields: { v: 3n } },
+    ];
+    for (let tick = 0; tick < 2; tick++) {
+      const lines = enc.encode([{ container: container(), rows }]);
+      assert.deepEqual(
+        lines.map((l) => l.slice(0, l.indexOf(' '))),
+        ['m1', 'm2', 'm1'].map((m) => `${m},container_image=nginx,container_name=web-1,container_version=1.25,device=sda,host=h`),
+      );
+    }
+  });
+
   test('encodeLines appends the timestamp in each precision', () => {
     const enc = new LineEncoder({ hostname: 'h', tags: noTags });
     const samples: Sample[] = [{ container: null, rows: [{ measurement: 'm', fields: { v: 1n } }] }];
