@@ -3,11 +3,13 @@
 // the machine's state of the moment; --cpu-prof writes V8 profiles of each run.
 //   npm run bench:daemon -- --interval 10s --ticks 10 [--containers 50] [--rounds N]
 //     [--cli other/dist/src/cli.js ...] [--node-args=--no-flush-bytecode ...] [--cpu-prof DIR]
-// Every --cli is run with every --node-args ("" for none), alternating, --rounds times.
+// Every --cli is run with every --node-args ("" for none; the shipped NODE_FLAGS when not given),
+// alternating, --rounds times.
 import { parseArgs } from 'node:util';
 import { buildDist } from './lib/build.js';
 import { BENCH_LABEL, removeBenchContainers, startBenchContainers } from './real/containers.js';
 import { measureDaemonCpu } from './real/daemon-process.js';
+import { NODE_FLAGS } from '../src/runtime-flags.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,7 +29,7 @@ const ticks = Number(values.ticks);
 const containers = Number(values.containers);
 const warmupMs = values.warmup ? Number(values.warmup) * 1000 : Math.max(3 * intervalMs, 10_000);
 const clis = values.cli ?? [undefined];
-const variants = (values['node-args'] ?? ['']).map((v) => v.split(' ').filter(Boolean));
+const variants = (values['node-args'] ?? [NODE_FLAGS.join(' ')]).map((v) => v.split(' ').filter(Boolean));
 
 async function main(): Promise<void> {
   if (!values.cli) buildDist();

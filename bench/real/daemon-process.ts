@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../lib/compile.js';
 import { median } from '../lib/stats.js';
 import { childPids } from './daemon-cpu.js';
+import { NODE_FLAGS } from '../../src/runtime-flags.js';
 
 export interface DaemonCpuResult {
   interval_ms: number;
@@ -48,7 +49,7 @@ export interface DaemonCpuOptions {
   /** Only containers with this label (key=value) are sampled: others on a shared host are not ours. */
   label: string;
   containers: number;
-  /** Extra arguments of `node` (e.g. --cpu-prof) for profiling runs. */
+  /** Arguments of `node`; the shipped NODE_FLAGS (as the image runs it) when not given. */
   nodeArgs?: string[];
   /** Another build's cli.js (a before/after comparison); default this tree's dist/src/cli.js. */
   cli?: string;
@@ -124,7 +125,7 @@ async function stop(child: ChildProcess): Promise<void> {
 /** Runs `cgflux run` from dist/ (built by the caller) and measures one window of whole ticks. */
 export async function measureDaemonCpu(o: DaemonCpuOptions): Promise<DaemonCpuResult> {
   const dir = mkdtempSync(join(tmpdir(), 'cgflux-bench-daemon-'));
-  const args = [...(o.nodeArgs ?? []), o.cli ? resolve(o.cli) : join(REPO_ROOT, 'dist/src/cli.js'), 'run', '--config', configFile(dir, o.label),
+  const args = [...(o.nodeArgs ?? NODE_FLAGS), o.cli ? resolve(o.cli) : join(REPO_ROOT, 'dist/src/cli.js'), 'run', '--config', configFile(dir, o.label),
     '--output', 'file:/dev/null', '--no-http', '--interval', `${o.intervalMs}ms`];
   const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   const complaints: string[] = [];

@@ -19,6 +19,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { median } from '../lib/stats.js';
 import { dockerProcesses, processTreeTicks, splitTicks, ticksToMicros, type DaemonProcess } from './daemon-cpu.js';
+import { NODE_FLAGS } from '../../src/runtime-flags.js';
 
 export interface ClientRun {
   /** CPU of the client in its start-up and warm-up (not in the window), µs. */
@@ -154,7 +155,7 @@ export async function measureTopVsStats(cliPath: string, dockerSocket: string, i
   const tops: ClientRun[] = [];
   const stats: ClientRun[] = [];
   for (let r = 0; r < o.rounds; r++) {
-    tops.push(await window(process.execPath, [cliPath, 'top', '--interval', '1s', '--docker-socket', dockerSocket], docker, o, o.warmupSeconds));
+    tops.push(await window(process.execPath, [...NODE_FLAGS, cliPath, 'top', '--interval', '1s', '--docker-socket', dockerSocket], docker, o, o.warmupSeconds));
     stats.push(await window('docker', ['stats', '--format', format], docker, o, o.statsWarmupSeconds));
     const ms = (us: number) => (us / 1000).toFixed(0);
     log(`round ${r + 1}/${o.rounds}: client CPU top ${ms(tops[r].client_us)} ms, docker stats ${ms(stats[r].client_us)} ms; ` +

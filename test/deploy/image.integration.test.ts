@@ -94,6 +94,10 @@ describe('cgflux container image', () => {
       }).catch(async (err: Error) => {
         assert.fail(`${err.message} (last status ${last})\n${await docker('logs', '--tail', '20', id).catch(() => '')}`);
       });
+      // The ENTRYPOINT's node flags reach the daemon: it does not ask for them.
+      const { stderr } = await sh('docker', ['logs', id]);
+      assert.match(stderr, /cgflux started/);
+      assert.doesNotMatch(stderr, /default young generation/);
       await docker('stop', '-t', '20', id);
       const exitCode = await docker('inspect', '-f', '{{.State.ExitCode}}', id);
       assert.equal(exitCode, '0', `exit code after SIGTERM\n${await docker('logs', '--tail', '20', id).catch(() => '')}`);

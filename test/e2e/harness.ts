@@ -11,6 +11,7 @@ import { stringify } from 'yaml';
 import { docker, removeContainer } from '../support/docker.js';
 import { TEST_IMAGE } from '../support/services.js';
 import { freePort, httpGet } from '../support/servers.js';
+import { NODE_FLAGS } from '../../src/runtime-flags.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -120,11 +121,11 @@ export class DaemonProcess {
     );
   }
 
-  /** Writes the config (YAML) and starts `cgflux run --config` on it; waits for "cgflux started". */
-  static async start(config: Record<string, unknown>, configFile: string): Promise<DaemonProcess> {
+  /** Writes the config (YAML) and starts `cgflux run --config` on it (node with the shipped flags by default); waits for "cgflux started". */
+  static async start(config: Record<string, unknown>, configFile: string, nodeFlags: readonly string[] = NODE_FLAGS): Promise<DaemonProcess> {
     writeConfig(configFile, config);
     const listen = String((config.http as { listen: string }).listen);
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run', '--config', configFile], { cwd: REPO });
+    const proc = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'src/cli.ts', 'run', '--config', configFile], { cwd: REPO });
     const d = new DaemonProcess(proc, configFile, Number(listen.slice(listen.lastIndexOf(':') + 1)));
     await d.waitForLog(/cgflux started/, 30_000);
     return d;

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { requireDocker } from '../support/services.js';
-import { TestRun, runCli, writeConfig } from './harness.js';
+import { DaemonProcess, TestRun, runCli, writeConfig } from './harness.js';
+import { NODE_FLAGS } from '../../src/runtime-flags.js';
 
 describe('e2e: start-up failures', () => {
   const run = new TestRun('start');
@@ -29,6 +30,24 @@ describe('e2e: start-up failures', () => {
       assert.equal(res.stdout, '');
     } finally {
       taken.close();
+    }
+  });
+
+  test('node started without the shipped flags: one INFO line names them; with them, none', async () => {
+    for (const flags of [[], NODE_FLAGS]) {
+      const configFile = join(run.dir, `flags-${flags.length}.yaml`);
+      const d = await DaemonProcess.start(await run.config([{ type: 'stdout' }]), configFile, flags);
+      try {
+        await d.waitForLog(/cgflux started/, 5_000);
+        await new Promise((r) => setTimeout(r, 200));
+        const hints = d.log.split('\n').filter((l) => /default young generation/.test(l));
+        if (flags.length === 0) {
+          assert.equal(hints.length, 1, d.log);
+          assert.match(hints[0], new RegExp(`INFO .*node ${NODE_FLAGS.join(' ')} `));
+        } else assert.deepEqual(hints, [], d.log);
+      } finally {
+        await d.stop();
+      }
     }
   });
 });
