@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { DOCKER_SOCKET, requireDocker } from '../support/services.js';
 import { docker, removeContainer, startContainer, uniqueName, waitFor } from '../support/docker.js';
 import { ensureCgfluxImage, sh } from '../support/cgflux-image.js';
+import { NODE_FLAGS } from '../../src/runtime-flags.js';
 import { REPO_ROOT } from '../grafana/queries.js';
 
 const run = promisify(execFile);
@@ -44,7 +45,7 @@ describe('cgflux container image', () => {
   test('the image runs as the non-root user cgflux with production dependencies only', async () => {
     const inspect = JSON.parse(await docker('image', 'inspect', image))[0];
     assert.equal(inspect.Config.User, '10001:10001');
-    assert.deepEqual(inspect.Config.Entrypoint, ['node', '/app/dist/src/cli.js']);
+    assert.deepEqual(inspect.Config.Entrypoint, ['node', ...NODE_FLAGS, '/app/dist/src/cli.js']);
     assert.deepEqual(inspect.Config.Cmd, ['run', '--config', '/etc/cgflux/cgflux.yaml']);
     assert.match(inspect.Config.Healthcheck.Test.join(' '), /fetch\('http:\/\/127\.0\.0\.1:9273\/healthz'\)/);
     const { stdout } = await sh('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'sh', image, '-c',
