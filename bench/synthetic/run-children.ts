@@ -1,11 +1,13 @@
 // Runs each synthetic size in a fresh child process, its descriptor limit raised first:
 // 5,000 containers keep ~20 files each open (100k descriptors), far above the usual 1,024 or
-// 20,000. The shell raises the soft limit to the hard one, or higher when allowed (root).
+// 20,000. The shell raises the soft limit to the hard one, or higher when allowed (root). Node
+// gets the shipped NODE_FLAGS, as the image runs cgflux.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Layout } from './tree.js';
 import type { SyntheticChildResult } from './child.js';
 import { compileForChildren } from '../lib/compile.js';
+import { NODE_FLAGS } from '../../src/runtime-flags.js';
 
 export const WANTED_FD_LIMIT = 1_048_576;
 
@@ -28,7 +30,7 @@ export interface ChildOptions {
 
 export function runSyntheticChild(o: ChildOptions): Promise<SyntheticChildResult> {
   const script = `ulimit -n ${WANTED_FD_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"`;
-  const args = ['-c', script, 'sh', process.execPath, '--expose-gc', o.child, o.root, o.layout, String(o.containers), String(o.ticks), String(o.warmup)];
+  const args = ['-c', script, 'sh', process.execPath, ...NODE_FLAGS, '--expose-gc', o.child, o.root, o.layout, String(o.containers), String(o.ticks), String(o.warmup)];
   return new Promise((resolve, reject) => {
     const child = spawn('sh', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

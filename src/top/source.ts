@@ -20,6 +20,8 @@ export function topCollectors(collectors: Config['collectors']): Config['collect
   if (out.cpu) (out.cpu as { per_cpu?: boolean }).per_cpu = false;
   // Context switches as the daemon counts them (collectors.context_switches.method, `auto` by
   // default): with the kernel counter a row costs a map lookup instead of a /proc read per thread.
+  // Threads and processes are not shown: their task lists are not read.
+  if (out.context_switches) (out.context_switches as { task_counts?: boolean }).task_counts = false;
   return out as unknown as Config['collectors'];
 }
 

@@ -37,11 +37,13 @@ test('top flags: defaults, and one clear line for a bad value', () => {
 test('top turns on exactly the collectors it shows, context switches counted as the configuration says', async () => {
   const { topCollectors } = await import('../../src/top/source.js');
   const { defaultConfig } = await import('../../src/config/schema.js');
-  const c = topCollectors(defaultConfig('h').collectors) as unknown as Record<string, { enabled: boolean; method?: string; per_cpu?: boolean }>;
+  const c = topCollectors(defaultConfig('h').collectors) as unknown as Record<string, { enabled: boolean; method?: string; per_cpu?: boolean; task_counts?: boolean }>;
   const on = Object.entries(c).filter(([, v]) => v.enabled).map(([k]) => k).sort();
   assert.deepEqual(on, ['blkio', 'context_switches', 'cpu', 'host', 'memory', 'network', 'pids']);
   assert.equal(c.context_switches.method, 'auto');
   assert.equal(c.cpu.per_cpu, false);
-  const proc = { ...defaultConfig('h').collectors, context_switches: { enabled: true, method: 'proc' } };
+  assert.equal(c.context_switches.task_counts, false, 'threads and processes are not shown');
+  assert.equal(defaultConfig('h').collectors.context_switches.task_counts, true, "the daemon's default is untouched");
+  const proc = { ...defaultConfig('h').collectors, context_switches: { enabled: true, method: 'proc', task_counts: true } };
   assert.equal((topCollectors(proc) as unknown as Record<string, { method?: string }>).context_switches.method, 'proc');
 });

@@ -4,7 +4,8 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createContextSwitchesCollector } from '../../../src/sampler/collectors/context-switches.js';
+import { createContextSwitchesCollector, type ContextSwitchesOptions } from '../../../src/sampler/collectors/context-switches.js';
+import { sharedTaskLister, type TaskLister } from '../../../src/sampler/tasks/task-lister.js';
 import { KernelSwitches } from '../../../src/sampler/kernel-switches/kernel-switches.js';
 import type { Row, Sample } from '../../../src/model.js';
 import { SETUP, fakeHelper, recorder } from '../../support/fake-switches-helper.js';
@@ -33,10 +34,10 @@ done`);
 }
 
 /** The collector over a started kernel counter, reading a container in the cgroup2 root. */
-async function kernelCollector(helperPath: string, info = container('ab'.repeat(32), process.pid)) {
+async function kernelCollector(helperPath: string, info = container('ab'.repeat(32), process.pid), options: ContextSwitchesOptions = {}) {
   const kernel = new KernelSwitches({ setting: 'auto', binary: helperPath, log: recorder().log });
   await kernel.start();
-  const collector = createContextSwitchesCollector({ kernel });
+  const collector = createContextSwitchesCollector({ ...options, kernel });
   const h = harness({ container: info, cgroup: { version: 2, dirs: { unified: ROOT }, driver: 'cgroupfs' }, procRoot: '/proc', sysRoot: '/sys' });
   return { kernel, collector, h, info };
 }
@@ -83,6 +84,32 @@ done`);
     assert.deepEqual(fields(h.collect(collector))[0], { method: 'proc' });
     h.leave(collector);
     kernel.close();
+  } finally {
+    fake.cleanup();
+  }
+});
+
+test('task_counts off: a kernel row reads no task list and has no thread counts; a /proc row lists the tasks, still without them', async () => {
+  const id = statSync(ROOT, { bigint: true }).ino;
+  const fake = forgettingHelper(`printf '${id} %d 3\\nend 0\\n' $((n * 10))`);
+  try {
+    let lists = 0;
+    const shared = sharedTaskLister();
+    const tasks = { list: (...args: Parameters<TaskLister['list']>) => (lists++, shared.list(...args)) } as unknown as TaskLister;
+    const { kernel, collector, h } = await kernelCollector(fake.path, undefined, { tasks, taskCounts: false });
+    const [tags1, f1] = fields(h.collect(collector));
+    assert.deepEqual(tags1, { method: 'kernel' });
+    assert.deepEqual(f1, { voluntary: 10n, involuntary: 3n });
+    assert.equal(fields(h.collect(collector))[1].voluntary, 20n);
+    assert.equal(lists, 0, 'no task list read for kernel rows');
+    kernel.close();
+
+    // Without the kernel counter every thread is read from /proc: the lists are needed, the counts still left out.
+    const procOnly = createContextSwitchesCollector({ tasks, taskCounts: false });
+    const [tags2, f2] = fields(h.collect(procOnly));
+    assert.deepEqual(tags2, { method: 'proc' });
+    assert.deepEqual(Object.keys(f2).sort(), ['involuntary', 'voluntary']);
+    assert.equal(lists, 1);
   } finally {
     fake.cleanup();
   }
