@@ -30,7 +30,7 @@ test('every section has `enabled` and exactly the keys of its defaults, in row o
       assert.equal(kind, expected, `${name}.${key}`);
     }
   }
-  assert.deepEqual(defaults.context_switches, { enabled: true, method: 'auto' });
+  assert.deepEqual(defaults.context_switches, { enabled: true, method: 'auto', task_counts: true });
   assert.deepEqual(defaults.cpu, { enabled: true, per_cpu: false });
   assert.deepEqual(defaults.network, { enabled: true, include_loopback: false });
   assert.deepEqual(defaults.processes, { enabled: false, top: 5, cmdline: false, cmdline_max: 256, history: 60 });
