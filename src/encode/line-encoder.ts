@@ -8,6 +8,7 @@ import { encodeFieldValue, escapeMeasurement, escapeTag } from './escape.js';
 import { compileLabelFilter, type LabelFilter } from './label-filter.js';
 import { flattenInPlace } from '../flatten.js';
 import { TagClashes } from './tag-clashes.js';
+import { RowKeys } from './row-keys.js';
 
 export interface EncoderOptions {
   hostname: string;
@@ -26,7 +27,7 @@ interface SeriesOwner {
   /** `,container_id="…"` for container rows, '' for host rows. */
   idField: string;
   /**
-   * Escaped `measurement,k=v,… ` prefixes by row-key number (LineEncoder.rowKeyIds): the row keys
+   * Escaped `measurement,k=v,… ` prefixes by row-key number (RowKeys, row-keys.ts): the row keys
    * are the same for every container, so they are kept once, not once per container.
    */
   series: string[];
@@ -50,7 +51,6 @@ const OWN_CONTAINER_KEYS = new Set(['host', 'container_name', 'container_image',
 const OWN_HOST_KEYS = new Set(['host']);
 
 const MAX_FIELD_KEYS = 10_000;
-const MAX_ROW_KEYS = 10_000;
 
 function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
   if (a === b) return true;
@@ -78,14 +78,7 @@ export class LineEncoder {
   private readonly owners = new Map<string, SeriesOwner>();
   private readonly fieldKeys = new Map<string, string>();
   private readonly measurements = new Map<string, string>();
-  /** Row key (measurement and row tags) → small number indexing SeriesOwner.series. */
-  private readonly rowKeyIds = new Map<string, number>();
-  /**
-   * Row-tag objects reused by collectors (frozen constants, per-device caches) map straight to
-   * their row-key number: no key string is built and hashed for every row. A tags object is
-   * cached with the first measurement it comes with; another measurement takes the slow path.
-   */
-  private rowTagIds = new WeakMap<object, { measurement: string; id: number }>();
+  private readonly rowKeys = new RowKeys(() => this.dropPrefixes());
   private readonly labelFilter: LabelFilter;
   private readonly evictAfter: number;
   private tick = 0;
@@ -208,46 +201,14 @@ export class LineEncoder {
     return { baseTags, extraKeys, idField, series: [], lastSeenTick: 0, source };
   }
 
-  /** The row-key number of (measurement, row tags), the index of its prefix in SeriesOwner.series. */
-  private rowKeyId(row: Row): number {
-    const tags = row.tags;
-    if (!tags) return this.keyId(row.measurement);
-    const cached = this.rowTagIds.get(tags);
-    if (cached !== undefined && cached.measurement === row.measurement) return cached.id;
-    let key = row.measurement;
-    for (const k in tags) key += '\u0000' + k + '\u0001' + tags[k];
-    const id = this.keyId(key);
-    if (cached === undefined) this.rowTagIds.set(tags, { measurement: row.measurement, id });
-    return id;
-  }
-
-  private keyId(key: string): number {
-    let id = this.rowKeyIds.get(key);
-    if (id === undefined) {
-      // Row keys come from collectors (measurements, devices, interfaces): a few hundred at most,
-      // but bounded anyway so that odd input cannot grow it for ever.
-      if (this.rowKeyIds.size >= MAX_ROW_KEYS) this.resetRowKeys();
-      id = this.rowKeyIds.size;
-      this.rowKeyIds.set(flattenInPlace(key), id);
-    }
-    return id;
-  }
-
   private prefixOf(owner: SeriesOwner, row: Row): string {
-    const id = this.rowKeyId(row);
+    const id = this.rowKeys.id(row);
     let prefix = owner.series[id];
     if (prefix === undefined) {
       prefix = this.buildPrefix(owner, row);
       owner.series[id] = prefix;
     }
     return prefix;
-  }
-
-  /** Numbers are reassigned from 0: every owner's cached prefixes are dropped with them. */
-  private resetRowKeys(): void {
-    this.rowKeyIds.clear();
-    this.rowTagIds = new WeakMap();
-    this.dropPrefixes();
   }
 
   private dropPrefixes(): void {

@@ -7,7 +7,7 @@
 import { defineCollector, type Collector, type CollectorContext } from '../collector.js';
 import { GONE, ProcFiles } from '../proc-files.js';
 import { parseTaskStatus } from '../parsers/proc-task-status.js';
-import { newTaskCache, sharedTaskLister, type TaskCache, type TaskLister } from '../tasks/task-lister.js';
+import { newTaskCache, sharedTaskLister, type ContainerTasks, type TaskCache, type TaskLister } from '../tasks/task-lister.js';
 import { cgroupIdOf, type KernelSwitches, type MethodSetting } from '../kernel-switches/kernel-switches.js';
 import type { SwitchCounts } from '../kernel-switches/protocol.js';
 import { sharedKernelSwitches, TickSnapshot } from '../kernel-switches/shared.js';
@@ -143,27 +143,20 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
     // The helper reads its map while the host and the first containers are read.
     beginTick: (monotonicNs) => snapshot?.begin(monotonicNs),
     collect(ctx, state, out) {
-      if (!taskCounts) {
-        const counts = exact(ctx, state);
-        if (counts) {
-          out.push({ measurement: CONTEXT_SWITCHES_MEASUREMENT, tags: KERNEL_TAGS, fields: { ...counts } });
-          return;
-        }
+      // Counted by the kernel, a row needs the task lists only for its thread and process counts.
+      let counts = taskCounts ? undefined : exact(ctx, state);
+      let listed: ContainerTasks | undefined;
+      if (!counts) {
+        listed = tasks.list(ctx, NAME, true, state.tasks);
+        if (!listed) return;
+        if (taskCounts) counts = exact(ctx, state);
       }
-      // From here on the tasks are needed: for the counts, or to count each thread from /proc.
-      const listed = tasks.list(ctx, NAME, true, state.tasks);
-      if (!listed) return;
-      const { pids, tids } = listed;
-
-      const counts = taskCounts ? exact(ctx, state) : undefined;
       if (counts) {
-        out.push({
-          measurement: CONTEXT_SWITCHES_MEASUREMENT,
-          tags: KERNEL_TAGS,
-          fields: { ...counts, threads: BigInt(tids.length), processes: BigInt(pids.length) },
-        });
+        const fields = listed ? { ...counts, threads: BigInt(listed.tids.length), processes: BigInt(listed.pids.length) } : { ...counts };
+        out.push({ measurement: CONTEXT_SWITCHES_MEASUREMENT, tags: KERNEL_TAGS, fields });
         return;
       }
+      const { pids, tids } = listed!;
 
       state.tick++;
       let threads = 0;
