@@ -17,7 +17,7 @@ import { extractQueries, loadDashboards, substituteMacros, type DashboardQuery }
 import { emptyColumns, influxExec, influxQuery, numbers, seriesWithData, type InfluxSeries } from './influx-v1.js';
 import { createDownsampledDatabase, runDownsampling } from './downsample-v1.js';
 import { OUTPUT_NAME, startDaemon } from './real-daemon.js';
-import { COMPOSE, LIMITS, OOM_LIMIT, startFeeders, type Feeders } from './real-feeders.js';
+import { COMPOSE, LIMITS, OOM_LIMIT, startFeeders, waitForOomRounds, type Feeders } from './real-feeders.js';
 
 const DB = `cgflux_test_real_${process.pid}`;
 const DS_DB = `cgflux_test_real_ds_${process.pid}`;
@@ -66,8 +66,9 @@ describe('every dashboard query on real cgflux data written through influxdb_v1'
     let lateStarted: string | undefined;
     let missing: string[] = [];
     try {
-      await new Promise((r) => setTimeout(r, 3000));
-      // Started mid-run and exits with 3 a few seconds later: start and die events (with exit_code).
+      // Started mid-run, after the OOM rounds, and exits with 3 a few seconds later: start and die
+      // events (with exit_code), newer than every `oom` event.
+      await waitForOomRounds(feeders, MAX_RUN_MS);
       containers.push(await startContainer({ name: late, script: `sleep 3; exit ${LATE_EXIT_CODE}` }));
       lateStarted = late;
       for (;;) {
@@ -153,7 +154,9 @@ describe('every dashboard query on real cgflux data written through influxdb_v1'
       f.queries++;
       f.series += withData;
     }
-    t.diagnostic(`run ${runEnd - runStart} ms; ${queries.length} queries, ${seriesTotal} series with data; ${JSON.stringify(perFile)}; downsampled ${JSON.stringify(downsampled)}`);
+    const events = await influxExec('SELECT count("message") FROM "docker_container_event" GROUP BY "container_name", "action"', DB);
+    const eventCounts = events.map((s) => `${s.tags?.container_name} ${s.tags?.action} ${String(s.values[0]?.[1])}`).join(', ');
+    t.diagnostic(`run ${runEnd - runStart} ms; ${queries.length} queries, ${seriesTotal} series with data; ${JSON.stringify(perFile)}; downsampled ${JSON.stringify(downsampled)}; events ${eventCounts}`);
     assert.deepEqual(failures, []);
   });
 

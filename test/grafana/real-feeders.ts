@@ -2,7 +2,7 @@
 // limits + healthcheck + compose labels, direct-I/O writes on a throttled disk (per-device blkio),
 // ping on lo (per-interface network, include_loopback), and an OOM kill loop (oom counters and
 // Docker's `oom` events).
-import { startContainer, uniqueName } from '../support/docker.js';
+import { docker, startContainer, uniqueName, waitFor } from '../support/docker.js';
 import { dockerDataDisk } from '../sampler/collectors/real-container.js';
 
 export interface Feeders {
@@ -15,6 +15,7 @@ export interface Feeders {
 export const COMPOSE = { project: 'dash', service: 'limited' };
 export const LIMITS = { memory: 64 * 1024 * 1024, cpus: 0.5, pids: 50 };
 export const OOM_LIMIT = 16 * 1024 * 1024;
+const OOM_ROUNDS_DONE = 'oom rounds done';
 
 export async function startFeeders(started: string[]): Promise<Feeders> {
   const disk = await dockerDataDisk();
@@ -41,14 +42,20 @@ export async function startFeeders(started: string[]): Promise<Feeders> {
     // Each round's subshell is OOM-killed (the sampler integration test's recipe). Its oom_score_adj
     // of 1000 makes it the victim every time: otherwise the killer sometimes picks the container's
     // own shell (pid 1), the container dies after one OOM and its counters stop.
-    // Four rounds, after the daemon's first reading: Docker emits ~9 `oom` events per round, and an
-    // endless loop would push every other event (the late container's die with its exit code) out
-    // of the Events table's newest 200.
+    // Four rounds, after the daemon's first reading, then it says so (waitForOomRounds). Docker
+    // emits an `oom` event per v1 oom_control notification: 9 to 150 for the four rounds, measured
+    // back to back. The late container starts after them, or its die (with the exit code) could
+    // fall out of the Events table's newest 200.
     track(startContainer({
       name: names.oom,
       flags: ['--memory', '16m'],
-      script: 'sleep 5; i=0; while [ $i -lt 4 ]; do (echo 1000 >/proc/self/oom_score_adj; x=$(head -c 64m /dev/zero | tr "\\0" a)); i=$((i+1)); sleep 1; done; sleep 600',
+      script: `sleep 5; i=0; while [ $i -lt 4 ]; do (echo 1000 >/proc/self/oom_score_adj; x=$(head -c 64m /dev/zero | tr "\\0" a)); i=$((i+1)); sleep 1; done; echo ${OOM_ROUNDS_DONE}; sleep 600`,
     })),
   ]);
   return { names, ids: started, disk: { majMin: disk.majMin, name: disk.name } };
+}
+
+/** Resolves once the OOM container's rounds are over: Docker sends no more `oom` events for it. */
+export async function waitForOomRounds(f: Feeders, timeoutMs: number): Promise<void> {
+  await waitFor('the OOM rounds to end', timeoutMs, async () => (await docker('logs', f.names.oom)).includes(OOM_ROUNDS_DONE) || undefined);
 }
