@@ -7,7 +7,8 @@
 // left out, in docker stats' favour), minus Docker's idle CPU over the same wall time. Docker's
 // idle is bursty (each shim's Go runtime collects its garbage on its own clock: 0 to 400 ms per
 // 10 s for 50 shims here), so it is measured in idle windows as long as the clients' — one
-// before each client window, alternating idle, top, idle, docker stats round by round — and
+// before each client window: idle, top, idle, docker stats, then the next round the other way
+// round, so that what one client leaves behind does not always land before the same other — and
 // subtracted at the rate of all of them together. The ratio is of the totals over all rounds
 // (the same seconds for each client); the rounds' own ratios show the spread. A live view runs
 // for minutes: each client is measured once warm. V8 optimises top's per-frame code after enough
@@ -154,9 +155,18 @@ export async function measureTopVsStats(cliPath: string, dockerSocket: string, i
   const format = '{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}';
   const tops: ClientRun[] = [];
   const stats: ClientRun[] = [];
+  const runTop = async () => tops.push(await window(process.execPath, [...NODE_FLAGS, cliPath, 'top', '--interval', '1s', '--docker-socket', dockerSocket], docker, o, o.warmupSeconds));
+  const runStats = async () => stats.push(await window('docker', ['stats', '--format', format], docker, o, o.statsWarmupSeconds));
   for (let r = 0; r < o.rounds; r++) {
-    tops.push(await window(process.execPath, [...NODE_FLAGS, cliPath, 'top', '--interval', '1s', '--docker-socket', dockerSocket], docker, o, o.warmupSeconds));
-    stats.push(await window('docker', ['stats', '--format', format], docker, o, o.statsWarmupSeconds));
+    // The order alternates: Docker's CPU after one client (the idle window before the next) must
+    // not always fall on the same side.
+    if (r % 2 === 0) {
+      await runTop();
+      await runStats();
+    } else {
+      await runStats();
+      await runTop();
+    }
     const ms = (us: number) => (us / 1000).toFixed(0);
     log(`round ${r + 1}/${o.rounds}: client CPU top ${ms(tops[r].client_us)} ms, docker stats ${ms(stats[r].client_us)} ms; ` +
       `Docker's CPU ${ms(tops[r].docker_raw_us)} / ${ms(stats[r].docker_raw_us)} ms (idle before each: ${ms(tops[r].idle_us)} / ${ms(stats[r].idle_us)} ms)`);
