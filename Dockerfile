@@ -61,5 +61,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # exits) and starts no child processes but the optional context-switch helper, which it reaps
 # and which exits with it, so it is safe as PID 1. `docker run --init` / compose
 # `init: true` adds Docker's tini anyway, for zombie reaping and default signal behaviour.
-ENTRYPOINT ["node", "--min-semi-space-size=16", "/app/dist/src/cli.js"]
+ENTRYPOINT ["node", "--min-semi-space-size=16", "--interrupt-budget=16896", "/app/dist/src/cli.js"]
 CMD ["run", "--config", "/etc/cgflux/cgflux.yaml"]

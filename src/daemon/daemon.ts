@@ -15,7 +15,7 @@ import { MetricsRegistry } from './self-metrics.js';
 import { registerProcessMetrics } from './process-metrics.js';
 import { installSignalHandlers } from './signals.js';
 import { startStatusLine, type StatusSnapshot } from './status-line.js';
-import { NODE_FLAGS, youngGenerationPinned } from '../runtime-flags.js';
+import { NODE_FLAGS, missingNodeFlags } from '../runtime-flags.js';
 
 export class Daemon {
   private pipeline!: Pipeline;
@@ -51,8 +51,9 @@ export class Daemon {
       containers: this.pipeline.registry.containers().length,
       http: this.http ? this.config.http.listen : 'off',
     });
-    if (!youngGenerationPinned()) {
-      this.log.info(`node runs with its default young generation: start it as "node ${NODE_FLAGS.join(' ')} …" (as the image does) for about a quarter less CPU per tick at intervals of a few seconds (docs/performance.md)`);
+    const missing = missingNodeFlags();
+    if (missing.length > 0) {
+      this.log.info(`node runs with ${missing.join(' and ')}: start it as "node ${NODE_FLAGS.join(' ')} …" (as the image does) for less CPU per tick at intervals of a few seconds (docs/performance.md)`);
     }
   }
 

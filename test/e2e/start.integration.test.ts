@@ -39,9 +39,9 @@ describe('e2e: start-up failures', () => {
       const d = await DaemonProcess.start(await run.config([{ type: 'stdout' }]), configFile, flags);
       try {
         // The hint is written right after "cgflux started"; its absence is checked 200 ms on.
-        if (flags.length === 0) await d.waitForLog(/default young generation/, 5_000);
+        if (flags.length === 0) await d.waitForLog(/node runs with /, 5_000);
         else await new Promise((r) => setTimeout(r, 200));
-        const hints = d.log.split('\n').filter((l) => /default young generation/.test(l));
+        const hints = d.log.split('\n').filter((l) => /node runs with /.test(l));
         if (flags.length === 0) {
           assert.equal(hints.length, 1, d.log);
           assert.match(hints[0], new RegExp(`INFO .*node ${NODE_FLAGS.join(' ')} `));
