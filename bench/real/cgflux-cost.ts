@@ -59,10 +59,16 @@ async function recordTick(pipeline: Pipeline, containers: readonly ContainerInfo
   }
 }
 
-export async function measureCost(pipeline: Pipeline, containers: readonly ContainerInfo[], ticks: number): Promise<CostResult> {
+/**
+ * `ready` resolves once what the first tick started has settled (the kernel counter's helper):
+ * the warm-up ticks run back to back without yielding, so a helper still loading would leave
+ * the steady tick, and the floor built from its files, counted from /proc.
+ */
+export async function measureCost(pipeline: Pipeline, containers: readonly ContainerInfo[], ticks: number, ready?: () => Promise<unknown>): Promise<CostResult> {
   const n = containers.length;
   // Warm-up: opens the descriptors, reads limits and slow counters, fills caches, JIT.
   const first = await recordTick(pipeline, containers);
+  await ready?.();
   for (let i = 1; i < WARMUP_TICKS; i++) pipeline.tick(containers, Date.now());
   const steady = await recordTick(pipeline, containers);
   let lines = steady.lines;

@@ -6,6 +6,8 @@ import { createPipeline } from '../lib/cgflux.js';
 import { median } from '../lib/stats.js';
 import { inspectContainers, removeBenchContainers, runningBenchContainers, startBenchContainers } from '../real/containers.js';
 import { measureCost, type CostResult } from '../real/cgflux-cost.js';
+import { sharedKernelSwitches } from '../../src/sampler/kernel-switches/shared.js';
+import type { MethodSetting } from '../../src/sampler/kernel-switches/kernel-switches.js';
 import { measureStatsApi, summarizeStatsApi } from '../real/stats-api.js';
 import { measurePerCollector, type CollectorCost } from '../real/per-collector.js';
 import { BENCH_LABEL } from '../real/containers.js';
@@ -62,7 +64,7 @@ export async function runRealStage(config: Config, o: RealOptions, log: (msg: st
     const pipeline = await createPipeline(config);
     let cost: CostResult;
     try {
-      cost = await measureCost(pipeline, containers, o.ticks);
+      cost = await measureCost(pipeline, containers, o.ticks, () => sharedKernelSwitches(config.collectors.context_switches.method as MethodSetting).start());
     } finally {
       pipeline.close();
     }

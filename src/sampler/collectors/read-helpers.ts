@@ -62,7 +62,14 @@ export const LIMITS_REFRESH_NS = 30_000_000_000n;
  */
 export const SLOW_COUNTERS_REFRESH_NS = 10_000_000_000n;
 
-/** True on the first tick (`lastNs` undefined) and once `everyNs` passed (or the clock went back). */
+/**
+ * How early a refresh may come. A tick's time is taken when it starts, which jitters by
+ * milliseconds: at a 10 s interval two ticks are 9.998 s apart as often as 10.002, and a 10 s
+ * period would be read every other tick. Far below any interval, so no period gains a tick.
+ */
+export const REFRESH_SLACK_NS = 250_000_000n;
+
+/** True on the first tick (`lastNs` undefined) and once `everyNs` passed, within REFRESH_SLACK_NS (or the clock went back). */
 export function isDue(lastNs: bigint | undefined, nowNs: bigint, everyNs: bigint): boolean {
-  return lastNs === undefined || nowNs - lastNs >= everyNs || nowNs < lastNs;
+  return lastNs === undefined || nowNs - lastNs + REFRESH_SLACK_NS >= everyNs || nowNs < lastNs;
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createCpuCollector } from '../../../src/sampler/collectors/cpu.js';
 import { createMemoryCollector } from '../../../src/sampler/collectors/memory.js';
 import { createPidsCollector } from '../../../src/sampler/collectors/pids.js';
-import { LIMITS_REFRESH_NS, SLOW_COUNTERS_REFRESH_NS, isDue } from '../../../src/sampler/collectors/read-helpers.js';
+import { LIMITS_REFRESH_NS, REFRESH_SLACK_NS, SLOW_COUNTERS_REFRESH_NS, isDue } from '../../../src/sampler/collectors/read-helpers.js';
 import { V1_ID, V1_OLD_ID, V1_ROOT, V2_ROOT, containerInfo, runCollector, v1Paths, v2CgroupfsPaths } from '../support/fixture-trees.js';
 
 const S = 1_000_000_000n;
@@ -21,10 +21,19 @@ describe('limits and slow counters', () => {
   cpSync(V2_ROOT, join(root, 'v2'), { recursive: true });
 
   test('isDue: first tick, after the period, and when the clock went back', () => {
-    assert.equal(isDue(undefined, 5n, 10n), true);
-    assert.equal(isDue(5n, 14n, 10n), false);
-    assert.equal(isDue(5n, 15n, 10n), true);
-    assert.equal(isDue(5n, 4n, 10n), true);
+    assert.equal(isDue(undefined, 5n * S, 10n * S), true);
+    assert.equal(isDue(5n * S, 14n * S, 10n * S), false);
+    assert.equal(isDue(5n * S, 15n * S, 10n * S), true);
+    assert.equal(isDue(5n * S, 4n * S, 10n * S), true);
+  });
+
+  test('isDue: a tick that starts a few ms early is due (a 10 s period at a 10 s interval is read every tick)', () => {
+    const ms = 1_000_000n;
+    assert.equal(isDue(0n, 10n * S - 2n * ms, 10n * S), true);
+    assert.equal(isDue(0n, 10n * S - REFRESH_SLACK_NS, 10n * S), true);
+    assert.equal(isDue(0n, 10n * S - REFRESH_SLACK_NS - 1n, 10n * S), false);
+    // At a 1 s interval the 10th tick is the first due, as without the slack.
+    assert.equal(isDue(0n, 9n * S + 2n * ms, 10n * S), false);
     assert.equal(LIMITS_REFRESH_NS, 30n * S);
     assert.equal(SLOW_COUNTERS_REFRESH_NS, 10n * S);
   });
