@@ -8,7 +8,7 @@
 // and the host-wide scan runs once per tick for every collector. What is per container (the
 // lists of this tick) lives in a TaskCache inside each collector's per-container state.
 import { existsSync, readFileSync } from 'node:fs';
-import type { CollectorContext } from '../collector.js';
+import type { CollectorContext, ReadMode } from '../collector.js';
 import type { CgroupPaths } from '../../model.js';
 import { logger, type Logger } from '../../log.js';
 import { parsePidList } from '../parsers/pid-list.js';
@@ -50,15 +50,26 @@ interface Root {
   hostProc: boolean;
 }
 
-/** [pid list file, thread list file] of the cgroup; v1 uses any mounted controller's directory. */
-function listFiles(cgroup: CgroupPaths): [string, string] | undefined {
-  if (cgroup.version === 2) {
-    const dir = cgroup.dirs.unified;
-    return dir ? [`${dir}/cgroup.procs`, `${dir}/cgroup.threads`] : undefined;
-  }
+interface ListFiles {
+  procs: string;
+  threads: string;
+  mode: ReadMode;
+}
+
+/**
+ * The cgroup's pid and thread lists. A v1 list read again on a kept descriptor is the kernel's
+ * cached copy while that copy lingers (one second after its last read), so read every second it
+ * never changes: new tasks are missed, exited ones kept. So a v1 host with the unified hierarchy
+ * mounted (hybrid) reads that hierarchy's lists (v2 lists are read afresh on every read), and a
+ * v1-only host opens its lists for every read.
+ */
+function listFiles(cgroup: CgroupPaths): ListFiles | undefined {
+  const unified = cgroup.dirs.unified;
+  if (unified) return { procs: `${unified}/cgroup.procs`, threads: `${unified}/cgroup.threads`, mode: 'kept' };
+  if (cgroup.version === 2) return undefined;
   const d = cgroup.dirs;
   const dir = d.pids ?? d.cpu ?? d.cpuacct ?? d.memory ?? d.blkio ?? d.cpuset;
-  return dir ? [`${dir}/cgroup.procs`, `${dir}/tasks`] : undefined;
+  return dir ? { procs: `${dir}/cgroup.procs`, threads: `${dir}/tasks`, mode: 'once' } : undefined;
 }
 
 const DEPLOY_FIX =
@@ -129,13 +140,13 @@ export class TaskLister {
     const files = listFiles(ctx.cgroup);
     if (!files) return 'none';
     if (fresh) {
-      const text = ctx.read(files[0]);
+      const text = ctx.read(files.procs, files.mode);
       if (text === undefined) return 'none';
       const bad = parsePidList(text, cached.pids);
       if (bad > 0) ctx.errors.count(collector, 'malformed', bad);
     }
     if (withThreads) {
-      const text = ctx.read(files[1]);
+      const text = ctx.read(files.threads, files.mode);
       if (text === undefined) return 'none';
       const bad = parsePidList(text, cached.tids);
       if (bad > 0) ctx.errors.count(collector, 'malformed', bad);

@@ -41,7 +41,7 @@ export function harness(opts: { container: ContainerInfo; cgroup: CgroupPaths; p
     procRoot: opts.procRoot,
     sysRoot: opts.sysRoot,
     errors,
-    read: (path) => files.read(path, opts.container.id, collectorName),
+    read: (path, mode) => files.read(path, opts.container.id, collectorName, mode),
     monotonicNs: process.hrtime.bigint(),
     host: { cpuTotalNs: 0, onlineCpus: 1, memTotalBytes: 0 },
   };

@@ -15,3 +15,11 @@ test('a last line without newline is kept; junk lines are counted and skipped', 
   assert.equal(parsePidList('12\nabc\n-3\n1 2\n99999999999\n34', out), 4);
   assert.deepEqual(out, [12, 34]);
 });
+
+test("v2's 0 for a task outside the reader's pid namespace is skipped, not malformed", () => {
+  const out: number[] = [];
+  assert.equal(parsePidList('0\n0\n', out), 0);
+  assert.deepEqual(out, []);
+  assert.equal(parsePidList('0\n4100\n0\n', out), 0);
+  assert.deepEqual(out, [4100]);
+});

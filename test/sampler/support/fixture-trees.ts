@@ -58,7 +58,7 @@ export function runCollector(collector: Collector, cgroup: CgroupPaths, containe
   const files = new KeptFiles(errors);
   const ctx: CollectorContext = {
     container, cgroup, procRoot: '/nonexistent/proc', sysRoot: '/nonexistent/sys', errors,
-    read: (path) => files.read(path, container.id, collector.name),
+    read: (path, mode) => files.read(path, container.id, collector.name, mode),
     monotonicNs: 1_000_000_000n,
     host: HOST,
   };
