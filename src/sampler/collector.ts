@@ -23,8 +23,12 @@ export interface HostSnapshot {
   swapTotalBytes?: number;
 }
 
-/** `kept`: through a descriptor kept open between ticks (the default); `once`: opened, read and closed. */
-export type ReadMode = 'kept' | 'once';
+/**
+ * `kept`: through a descriptor kept open between ticks (the default); `once`: opened, read and
+ * closed; `rare`: a file read every 30 s (limits), kept open while descriptors are plentiful
+ * (at most half the budget in use) and closed first when a file read every tick needs one.
+ */
+export type ReadMode = 'kept' | 'once' | 'rare';
 
 export interface CollectorContext {
   container: ContainerInfo;
@@ -34,8 +38,7 @@ export interface CollectorContext {
   errors: ReadErrors;
   /**
    * Reads `path` through the kept descriptors, owned by this container, counted under the
-   * collector. `once`: a file read every 30 s or less often (limits) is opened, read and closed,
-   * so that descriptors go to the files read every tick.
+   * collector (modes: ReadMode).
    */
   read(path: string, mode?: ReadMode): string | undefined;
   /** Monotonic clock of this tick, ns (process.hrtime.bigint()). */

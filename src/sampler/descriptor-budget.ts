@@ -65,11 +65,48 @@ export class DescriptorBudget {
     readonly openFilesLimit?: number,
   ) {}
 
-  /** True (and counted as used) when one more descriptor may be kept open. */
+  /**
+   * Closers of spare descriptors (files kept only while descriptors are plentiful): asked, in
+   * turn, to close one when the budget is spent, so that a file read every tick gets its place.
+   */
+  private readonly reclaimers: Array<() => boolean> = [];
+
+  /**
+   * True (and counted as used) when one more descriptor may be kept open; a spare one is closed
+   * to make room when the budget is spent.
+   */
   tryKeep(): boolean {
-    if (this.used >= this.limit) return false;
+    if (this.used >= this.limit && !this.reclaim()) return false;
     this.used++;
     return true;
+  }
+
+  /**
+   * For a file read rarely (limits, every 30 s): true (and counted as used) while at most half
+   * the budget is kept, so that spare descriptors never crowd out the files read every tick. The
+   * caller must register a reclaimer that can close it again.
+   */
+  tryKeepSpare(): boolean {
+    if (this.used >= this.limit / 2) return false;
+    this.used++;
+    return true;
+  }
+
+  /** `close` closes one spare descriptor (and returns it to the budget); false when it has none. */
+  addReclaimer(close: () => boolean): void {
+    if (!this.reclaimers.includes(close)) this.reclaimers.push(close);
+  }
+
+  /** A reader that keeps no spare descriptor any more (or closed them all). */
+  removeReclaimer(close: () => boolean): void {
+    const i = this.reclaimers.indexOf(close);
+    if (i >= 0) this.reclaimers.splice(i, 1);
+  }
+
+  private reclaim(): boolean {
+    // A copy: a reader that closed its last spare removes itself.
+    for (const close of [...this.reclaimers]) if (close() && this.used < this.limit) return true;
+    return false;
   }
 
   /** A kept descriptor was closed. */

@@ -42,6 +42,8 @@ export class KeptFiles {
    * ~25 paths per container are added once and only walked on release (a Set costs ~3× more).
    */
   private readonly byOwner = new Map<string, string[]>();
+  /** Kept paths read in 'rare' mode: closed first when the budget is spent (closeSpare). */
+  private readonly spare = new Set<string>();
   /** Paths known to be absent (controller not mounted, file missing on this kernel): not retried every tick. */
   private readonly absent = new Map<string, string>();
   readonly budget: DescriptorBudget;
@@ -70,7 +72,9 @@ export class KeptFiles {
     if (fd === undefined) {
       if (this.absent.get(path) === owner) return undefined;
       if (mode === 'once') return this.readOnce(path, owner, collector, false);
-      if (!this.budget.tryKeep()) return this.readOnce(path, owner, collector, true);
+      if (mode === 'rare') {
+        if (!this.budget.tryKeepSpare()) return this.readOnce(path, owner, collector, false);
+      } else if (!this.budget.tryKeep()) return this.readOnce(path, owner, collector, true);
       try {
         fd = openSync(path, constants.O_RDONLY);
       } catch (err) {
@@ -82,6 +86,10 @@ export class KeptFiles {
       }
       this.open.set(path, fd);
       this.own(owner, path);
+      if (mode === 'rare') {
+        this.spare.add(path);
+        if (this.spare.size === 1) this.budget.addReclaimer(this.closeSpare);
+      }
     }
     try {
       return readWhole(fd);
@@ -232,10 +240,20 @@ export class KeptFiles {
     }
   }
 
+  /** The budget's reclaimer: closes the oldest spare descriptor; false when none is kept. */
+  private readonly closeSpare = (): boolean => {
+    for (const path of this.spare) {
+      this.forget(path);
+      return true;
+    }
+    return false;
+  };
+
   private forget(path: string): void {
     const fd = this.open.get(path);
     if (fd === undefined) return;
     this.open.delete(path);
+    if (this.spare.delete(path) && this.spare.size === 0) this.budget.removeReclaimer(this.closeSpare);
     this.budget.returned();
     try {
       closeSync(fd);

@@ -71,6 +71,28 @@ describe('DescriptorBudget', () => {
     assert.equal(b.tryKeep(), false);
     assert.equal(b.exhaustedOpens, 1);
   });
+
+  test('spare descriptors: granted up to half the budget; a full budget asks their readers to close one', () => {
+    const b = new DescriptorBudget(6);
+    assert.ok(b.tryKeepSpare() && b.tryKeepSpare() && b.tryKeepSpare());
+    assert.equal(b.tryKeepSpare(), false, 'half of 6 in use');
+    let spares = 3;
+    const closeOne = (): boolean => {
+      if (spares === 0) return false;
+      spares--;
+      b.returned();
+      return true;
+    };
+    b.addReclaimer(closeOne);
+    b.addReclaimer(closeOne);
+    for (let i = 0; i < 6; i++) assert.ok(b.tryKeep(), `keep ${i}`);
+    assert.equal(spares, 0);
+    assert.equal(b.used, 6);
+    assert.equal(b.tryKeep(), false, 'nothing left to reclaim');
+    b.removeReclaimer(closeOne);
+    b.returned();
+    assert.ok(b.tryKeep());
+  });
 });
 
 describe('KeptFiles under a descriptor budget (child processes with a low ulimit -n)', () => {

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeptFiles } from '../../src/sampler/kept-files.js';
+import { DescriptorBudget } from '../../src/sampler/descriptor-budget.js';
 import { ReadErrors } from '../../src/errors/read-errors.js';
 
 function withDir(fn: (dir: string) => void): void {
@@ -53,6 +54,49 @@ describe('KeptFiles', () => {
       files.release('a');
       assert.equal(files.read(gone, 'a', 'pids', 'once'), undefined);
       assert.equal(errors.total(), 2, 'after release a new run of the container counts it again');
+    });
+  });
+
+  test("'rare' (limit files): kept open while at most half the budget is used, read once beyond; never a fallback", () => {
+    withDir((dir) => {
+      const budget = new DescriptorBudget(4);
+      const files = new KeptFiles(new ReadErrors(), { budget });
+      for (const name of ['a', 'b', 'c']) writeFileSync(join(dir, name), `${name}1\n`);
+      assert.equal(files.read(join(dir, 'a'), 'x', 'memory', 'rare'), 'a1\n');
+      assert.equal(files.read(join(dir, 'b'), 'x', 'memory', 'rare'), 'b1\n');
+      assert.equal(files.openCount, 2, 'two of four: kept');
+      assert.equal(files.read(join(dir, 'c'), 'x', 'memory', 'rare'), 'c1\n');
+      assert.equal(files.openCount, 2, 'past half the budget: opened, read and closed');
+      writeFileSync(join(dir, 'a'), 'a2\n');
+      writeFileSync(join(dir, 'c'), 'c2\n');
+      assert.equal(files.read(join(dir, 'a'), 'x', 'memory', 'rare'), 'a2\n', 'a kept descriptor reads the new content');
+      assert.equal(files.read(join(dir, 'c'), 'x', 'memory', 'rare'), 'c2\n');
+      assert.equal(files.fallbackReads, 0);
+      files.release('x');
+      assert.equal(budget.used, 0);
+    });
+  });
+
+  test("a file read every tick takes the place of a 'rare' one when the budget is spent", () => {
+    withDir((dir) => {
+      const budget = new DescriptorBudget(4);
+      const limits = new KeptFiles(new ReadErrors(), { budget });
+      const hot = new KeptFiles(new ReadErrors(), { budget });
+      for (const name of ['l1', 'l2', 'h1', 'h2', 'h3', 'h4']) writeFileSync(join(dir, name), `${name}\n`);
+      limits.read(join(dir, 'l1'), 'x', 'memory', 'rare');
+      limits.read(join(dir, 'l2'), 'x', 'memory', 'rare');
+      for (const name of ['h1', 'h2', 'h3', 'h4']) assert.equal(hot.read(join(dir, name), 'y', 'cpu'), `${name}\n`);
+      assert.equal(hot.openCount, 4, 'every file read each tick kept');
+      assert.equal(limits.openCount, 0, 'the spare descriptors were closed for them');
+      assert.equal(hot.fallbackReads, 0);
+      assert.equal(limits.read(join(dir, 'l1'), 'x', 'memory', 'rare'), 'l1\n', 'still read, now with open/read/close');
+      assert.equal(limits.openCount, 0);
+      assert.equal(budget.used, 4);
+      writeFileSync(join(dir, 'h5'), 'h5\n');
+      assert.equal(hot.read(join(dir, 'h5'), 'y', 'cpu'), 'h5\n');
+      assert.equal(hot.fallbackReads, 1, 'no spare left to close: the budget rules as before');
+      hot.closeAll();
+      assert.equal(budget.used, 0);
     });
   });
 

@@ -163,16 +163,16 @@ function readLimitsV1(ctx: CollectorContext, state: CpuReadState, cgroup: Cgroup
   let noQuota = false;
   if (cpuDir) {
     const p = (state.v1cpu = filePaths(state.v1cpu, cpuDir, V1_CPU)).paths;
-    const quota = readParsed(ctx, CPU_COLLECTOR, p.quota, parseQuota, 'once');
+    const quota = readParsed(ctx, CPU_COLLECTOR, p.quota, parseQuota, 'rare');
     noQuota = quota?.unlimited === true;
     quotaUs = quotaOf(quota);
-    if (quotaUs !== undefined) periodUs = readParsed(ctx, CPU_COLLECTOR, p.period, parseSingleU64, 'once');
+    if (quotaUs !== undefined) periodUs = readParsed(ctx, CPU_COLLECTOR, p.period, parseSingleU64, 'rare');
   }
   let cpusetCount: number | undefined;
   if (cgroup.dirs.cpuset) {
     const p = (state.v1cpuset = filePaths(state.v1cpuset, cgroup.dirs.cpuset, V1_CPUSET)).paths;
     // effective_cpus is what the scheduler applies (cpus ∩ the parent's); older kernels lack it.
-    cpusetCount = readParsed(ctx, CPU_COLLECTOR, p.effective, countCpuList, 'once') ?? readParsed(ctx, CPU_COLLECTOR, p.cpus, countCpuList, 'once');
+    cpusetCount = readParsed(ctx, CPU_COLLECTOR, p.effective, countCpuList, 'rare') ?? readParsed(ctx, CPU_COLLECTOR, p.cpus, countCpuList, 'rare');
   }
   return { at: ctx.monotonicNs, quotaUs, periodUs, cpusetCount, noQuota };
 }
@@ -196,7 +196,7 @@ export function readCpuV2(ctx: CollectorContext, state: CpuReadState, dir: strin
 }
 
 function readLimitsV2(ctx: CollectorContext, maxPath: string, cpusetPath: string): Limits {
-  const max = readParsed(ctx, CPU_COLLECTOR, maxPath, parseCpuMax, 'once');
-  const cpusetCount = readParsed(ctx, CPU_COLLECTOR, cpusetPath, countCpuList, 'once');
+  const max = readParsed(ctx, CPU_COLLECTOR, maxPath, parseCpuMax, 'rare');
+  const cpusetCount = readParsed(ctx, CPU_COLLECTOR, cpusetPath, countCpuList, 'rare');
   return { at: ctx.monotonicNs, quotaUs: max?.quotaUs, periodUs: max?.periodUs, cpusetCount };
 }

@@ -97,7 +97,7 @@ interface MemoryState {
 function refreshLimit(ctx: CollectorContext, slow: Slow, path: string, parse: (text: string) => Limit | undefined): boolean {
   const now = ctx.monotonicNs;
   if (isDue(slow.limitAt, now, LIMITS_REFRESH_NS)) {
-    const limit = readParsed(ctx, NAME, path, parse, 'once');
+    const limit = readParsed(ctx, NAME, path, parse, 'rare');
     // A failed read is tried again next tick, not in 30 s (an absent file costs no syscall then).
     if (limit !== undefined) slow.limitAt = now;
     slow.limit = limit;
