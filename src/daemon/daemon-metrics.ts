@@ -6,6 +6,7 @@
 // so a SIGHUP is not a counter reset and drop accounting stays exact across it.
 import type { KnownContainers } from '../discovery/known-containers.js';
 import { DROP_REASONS, type Output } from '../output/index.js';
+import type { OutputStats } from '../output/stats.js';
 import type { ReadErrors } from '../errors/read-errors.js';
 import type { Sampler } from '../sampler/sampler.js';
 import type { KeptFiles } from '../sampler/kept-files.js';
@@ -92,6 +93,21 @@ export function registerDaemonMetrics(m: MetricsRegistry, parts: MeteredParts, c
   };
   const counterFn = (name: string, help: string, fn: () => number | undefined, labels: Labels = {}): void =>
     m.counterFn(fresh(name), help, carry.counter(name, labels, fn), labels);
+  // ~20 families read each output's stats() and 4 Docker's: read once per collect, not per family
+  // (outside a collect, when a reload carries the counters on, always afresh).
+  const outputStats = new Map<Output, OutputStats>();
+  let dockerStats: ReturnType<KnownContainers['stats']> | undefined;
+  m.onCollect('daemon-parts', () => {
+    outputStats.clear();
+    dockerStats = undefined;
+  });
+  const statsOf = (out: Output): OutputStats => {
+    if (!m.collecting) return out.stats();
+    let stats = outputStats.get(out);
+    if (!stats) outputStats.set(out, (stats = out.stats()));
+    return stats;
+  };
+  const docker = (): ReturnType<KnownContainers['stats']> => (m.collecting ? (dockerStats ??= registry.stats()) : registry.stats());
 
   m.gaugeFn(fresh('kept_open_files'), 'cgroup and procfs files kept open between ticks.', () => files.openCount);
   // The descriptor budget is one per process and outlives reloads: its counters are not carried.
@@ -105,10 +121,10 @@ export function registerDaemonMetrics(m: MetricsRegistry, parts: MeteredParts, c
     errors.entries().map(([collector, reason, value]) => ({ labels: { collector, reason }, value })),
   ));
   counterFn('samples_dropped_vanished_total', 'Container samples dropped because the container vanished while it was read.', () => sampler.droppedVanished);
-  counterFn('docker_events_total', 'Container lifecycle events received from dockerd.', () => registry.stats().eventsSeen);
-  counterFn('docker_reconnects_total', 'Reconnections of the Docker events stream.', () => registry.stats().reconnects);
-  counterFn('docker_skipped_vanished_total', 'Containers skipped because their pid vanished before their cgroup was resolved.', () => registry.stats().skippedVanished);
-  m.gaugeFn(fresh('docker_connected'), '1 while the Docker events stream is connected.', () => (registry.stats().connected ? 1 : 0));
+  counterFn('docker_events_total', 'Container lifecycle events received from dockerd.', () => docker().eventsSeen);
+  counterFn('docker_reconnects_total', 'Reconnections of the Docker events stream.', () => docker().reconnects);
+  counterFn('docker_skipped_vanished_total', 'Containers skipped because their pid vanished before their cgroup was resolved.', () => docker().skippedVanished);
+  m.gaugeFn(fresh('docker_connected'), '1 while the Docker events stream is connected.', () => (docker().connected ? 1 : 0));
   counterFn('events_dropped_total', 'Lifecycle events dropped because too many were waiting for a tick.', () => events.dropped);
   const departures = (sampler.collector('context_switches') as ContextSwitchesCollector | undefined)?.departures;
   if (departures) {
@@ -119,19 +135,19 @@ export function registerDaemonMetrics(m: MetricsRegistry, parts: MeteredParts, c
 
   for (const out of outputs) {
     const labels = { output: out.name };
-    counterFn('points_written_total', 'Points the server acknowledged.', () => out.stats().pointsWritten, labels);
-    counterFn('points_retried_total', 'Points sent again after a failed attempt.', () => out.stats().pointsRetried, labels);
-    counterFn('write_requests_total', 'Write requests made.', () => out.stats().requests, labels);
+    counterFn('points_written_total', 'Points the server acknowledged.', () => statsOf(out).pointsWritten, labels);
+    counterFn('points_retried_total', 'Points sent again after a failed attempt.', () => statsOf(out).pointsRetried, labels);
+    counterFn('write_requests_total', 'Write requests made.', () => statsOf(out).requests, labels);
     for (const reason of DROP_REASONS) {
-      counterFn('points_dropped_total', 'Points lost, by reason: lines the server rejected (beyond_retention, type_conflict, column_conflict, unparsable, limit, too_large, rejected), or the spool could not keep them (spool_full, spool_unwritable, shutdown).', () => out.stats().pointsDropped[reason] ?? 0, { ...labels, reason });
+      counterFn('points_dropped_total', 'Points lost, by reason: lines the server rejected (beyond_retention, type_conflict, column_conflict, unparsable, limit, too_large, rejected), or the spool could not keep them (spool_full, spool_unwritable, shutdown).', () => statsOf(out).pointsDropped[reason] ?? 0, { ...labels, reason });
     }
-    counterFn('points_set_aside_total', 'Points of batches set aside because they kept failing while newer data was accepted (retried whenever the spool is empty).', () => out.stats().pointsSetAside, labels);
-    m.gaugeFn(fresh('spool_bytes'), 'Bytes waiting in the on-disk spool.', () => out.stats().spoolBytes, labels);
-    m.gaugeFn(fresh('spool_points'), 'Points waiting in the spool (set-aside batches included).', () => out.stats().spoolPoints, labels);
-    m.gaugeFn(fresh('spool_aside_points'), 'Points of set-aside batches waiting for a retry.', () => out.stats().spoolAsidePoints, labels);
-    counterFn('spool_corrupt_bytes_total', 'Bytes of torn or corrupt spool data cut off at start-up.', () => out.stats().spoolCorruptBytes, labels);
+    counterFn('points_set_aside_total', 'Points of batches set aside because they kept failing while newer data was accepted (retried whenever the spool is empty).', () => statsOf(out).pointsSetAside, labels);
+    m.gaugeFn(fresh('spool_bytes'), 'Bytes waiting in the on-disk spool.', () => statsOf(out).spoolBytes, labels);
+    m.gaugeFn(fresh('spool_points'), 'Points waiting in the spool (set-aside batches included).', () => statsOf(out).spoolPoints, labels);
+    m.gaugeFn(fresh('spool_aside_points'), 'Points of set-aside batches waiting for a retry.', () => statsOf(out).spoolAsidePoints, labels);
+    counterFn('spool_corrupt_bytes_total', 'Bytes of torn or corrupt spool data cut off at start-up.', () => statsOf(out).spoolCorruptBytes, labels);
     m.gaugeFn(fresh('last_success_timestamp_seconds'), 'When the server last acknowledged a write (Unix time).', () => {
-      const t = out.stats().lastSuccessMs;
+      const t = statsOf(out).lastSuccessMs;
       return t === null ? undefined : t / 1000;
     }, labels, { float: true });
   }

@@ -102,6 +102,29 @@ export function formatPromValue(v: number): string {
 export class MetricsRegistry {
   private readonly families = new Map<string, Family>();
   private readonly labelSets = new Map<string, LabelSet>();
+  private readonly collectHooks = new Map<string, () => void>();
+  /** True while rows, /metrics or a sum are being collected (a value read twice in one may be cached). */
+  collecting = false;
+
+  /**
+   * `fn` runs when a collect begins: sources that read one component for many families clear
+   * what they cached in the last collect. A hook registered again under `key` replaces the old
+   * one (a reload registers its components afresh).
+   */
+  onCollect(key: string, fn: () => void): void {
+    this.collectHooks.set(key, fn);
+  }
+
+  private collect<T>(body: () => T): T {
+    if (this.collecting) return body();
+    for (const fn of this.collectHooks.values()) fn();
+    this.collecting = true;
+    try {
+      return body();
+    } finally {
+      this.collecting = false;
+    }
+  }
 
   /** Counter handle for one label set (the same handle for the same name and labels). */
   counter(name: string, help: string, labels: Labels = {}, options: MetricOptions = {}): Counter {
@@ -150,13 +173,19 @@ export class MetricsRegistry {
   sum(name: string): number {
     const fam = this.families.get(baseName(name));
     if (!fam) return 0;
-    let total = 0;
-    for (const s of this.samplesOf(fam)) if (Number.isFinite(s.value)) total += s.value;
-    return total;
+    return this.collect(() => {
+      let total = 0;
+      for (const s of this.samplesOf(fam)) if (Number.isFinite(s.value)) total += s.value;
+      return total;
+    });
   }
 
   /** Prometheus text exposition format 0.0.4. */
   renderPrometheus(): string {
+    return this.collect(() => this.renderAll());
+  }
+
+  private renderAll(): string {
     let out = '';
     for (const fam of this.families.values()) {
       const samples = this.samplesOf(fam);
@@ -169,6 +198,10 @@ export class MetricsRegistry {
 
   /** One `cgflux_internal` row per label set, a tag per label, a field per metric. */
   toRows(): Row[] {
+    return this.collect(() => this.rows());
+  }
+
+  private rows(): Row[] {
     const rows = new Map<string, Row>();
     for (const fam of this.families.values()) {
       for (const s of this.samplesOf(fam)) {

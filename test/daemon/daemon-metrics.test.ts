@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { registerDaemonMetrics, type MeteredParts } from '../../src/daemon/daemon-metrics.js';
+import { CarriedCounters, registerDaemonMetrics, type MeteredParts } from '../../src/daemon/daemon-metrics.js';
 import { MetricsRegistry } from '../../src/daemon/self-metrics.js';
 import { DROP_REASONS, type Output, type OutputStats } from '../../src/output/index.js';
 
@@ -36,5 +36,25 @@ describe('daemon metrics', () => {
     assert.equal(shutdown?.fields.points_dropped, 7n);
     const conflict = rows.find((r) => r.tags?.reason === 'type_conflict');
     assert.equal(conflict?.fields.points_dropped, 2n);
+  });
+
+  test("an output's stats are read once per collect, and afresh when a reload carries the counters on", () => {
+    let written = 10;
+    let calls = 0;
+    const base = outputWith({});
+    const output = { name: 'influx', stats: () => (calls++, { ...base.stats(), pointsWritten: written }) } as unknown as Output;
+    const m = new MetricsRegistry();
+    const carry = new CarriedCounters();
+    registerDaemonMetrics(m, parts([output]), carry);
+    m.toRows();
+    assert.equal(calls, 1, 'one stats() for the ~20 families of the output');
+    m.renderPrometheus();
+    assert.equal(calls, 2);
+    written = 25; // acknowledged after the last tick, before the reload
+    carry.settle();
+    assert.ok(calls > 2, 'read afresh outside a collect');
+    registerDaemonMetrics(m, parts([outputWith({})]), carry);
+    const row = m.toRows().find((r) => r.tags?.output === 'influx' && r.fields.points_written !== undefined);
+    assert.equal(row?.fields.points_written, 35n, 'the 25 of the replaced output carried on, plus the new one’s 10');
   });
 });
