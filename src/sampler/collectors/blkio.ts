@@ -29,9 +29,14 @@ interface V1Files {
    * The sources the devices were taken from, when every device was populated: only those are read
    * until the next full read (FULL_READ_NS). Counters only grow, so a populated device keeps its
    * source; what a partial read can miss (a higher-priority source starting to count, a device
-   * appearing in another source) shows at the next full read. Undefined: read every source.
+   * appearing in another source) shows at the next full read. When no source lists a device (no
+   * I/O yet, or a recent kernel that counts nothing without a throttle rule: see docs/metrics.md),
+   * only the last source is read, and a device seen there brings a full read at once.
+   * Undefined: read every source.
    */
   chosen?: Array<readonly [string, string]>;
+  /** `chosen` is the last source alone because no source listed a device. */
+  idle?: boolean;
   /** When every source was last read. */
   fullAt?: bigint;
 }
@@ -111,11 +116,39 @@ export function createBlkioCollector(): Collector<BlkioState> {
       ctx.errors.count(NAME, 'missing');
       return undefined;
     }
-    const all = files.chosen === undefined || isDue(files.fullAt, ctx.monotonicNs, FULL_READ_NS);
+    let all = files.chosen === undefined || isDue(files.fullAt, ctx.monotonicNs, FULL_READ_NS);
+    let read = readSources(ctx, all ? files.sources : files.chosen!);
+    // The first device of an idle container: every source, so that it is taken from the right one.
+    if (!all && files.idle && read.chosen.size > 0) {
+      all = true;
+      read = readSources(ctx, files.sources);
+    }
+    const { chosen, from, readable, malformed } = read;
+    if (malformed > 0) ctx.errors.count(NAME, 'malformed', malformed);
+    files.idle = false;
+    if (readable === 0) {
+      files.chosen = undefined;
+      return undefined;
+    }
+    if (all) files.fullAt = ctx.monotonicNs;
     const sources = all ? files.sources : files.chosen!;
+    if (everyPopulated(chosen)) files.chosen = [...new Set(from.values())].sort((a, b) => a - b).map((s) => sources[s]);
+    else if (all && chosen.size === 0) {
+      files.chosen = [files.sources[files.sources.length - 1]];
+      files.idle = true;
+    } else files.chosen = undefined;
+    return chosen;
+  }
+
+  /**
+   * Reads `sources` in priority order: per device the first populated one (`from`: its index).
+   * Malformed lines are returned, not counted: a source may be read twice in a tick.
+   */
+  function readSources(ctx: CollectorContext, sources: ReadonlyArray<readonly [string, string]>) {
     const chosen = new Map<string, DeviceIo>();
     const from = new Map<string, number>();
     let readable = 0;
+    let malformed = 0;
     for (let s = 0; s < sources.length; s++) {
       const [bytesPath, iosPath] = sources[s];
       const bytesText = ctx.read(bytesPath);
@@ -125,17 +158,11 @@ export function createBlkioCollector(): Collector<BlkioState> {
       const ios = bytes.devices.size === 0 && bytes.malformed === 0 ? NO_DEVICES : readIos(ctx, iosPath);
       if (!ios) continue;
       readable++;
-      if (bytes.malformed + ios.malformed > 0) ctx.errors.count(NAME, 'malformed', bytes.malformed + ios.malformed);
+      malformed += bytes.malformed + ios.malformed;
       for (const [id, b] of bytes.devices) if (consider(chosen, id, b, ios.devices.get(id) ?? ZERO)) from.set(id, s);
       for (const [id, i] of ios.devices) if (!bytes.devices.has(id) && consider(chosen, id, ZERO, i)) from.set(id, s);
     }
-    if (readable === 0) {
-      files.chosen = undefined;
-      return undefined;
-    }
-    if (all) files.fullAt = ctx.monotonicNs;
-    files.chosen = everyPopulated(chosen) ? [...new Set(from.values())].sort((a, b) => a - b).map((s) => sources[s]) : undefined;
-    return chosen;
+    return { chosen, from, readable, malformed };
   }
 
   function readIos(ctx: CollectorContext, path: string): ReturnType<typeof parseBlkioV1> | undefined {

@@ -134,6 +134,20 @@ function blkioDir(files: Record<string, string>): { root: string; dir: string } 
 const IDLE = 'Total 0\n';
 const rw = (dev: string, r: number, w: number) => `${dev} Read ${r}\n${dev} Write ${w}\n${dev} Sync 0\n${dev} Async ${r + w}\n${dev} Discard 0\n${dev} Total ${r + w}\n`;
 
+/** One collector on V1_ID in `root`, ticked at a chosen clock (the harness's own collect() uses the real one). */
+function clockedTicks(root: string): { h: ReturnType<typeof v1>; tick: (seconds: bigint) => ReturnType<typeof view> } {
+  const h = v1(V1_ID, root);
+  const collector = createBlkioCollector();
+  h.collect(createBlkioCollector()); // names the reads' collector
+  const tick = (seconds: bigint) => {
+    h.ctx.monotonicNs = seconds * 1_000_000_000n;
+    const out: Row[] = [];
+    collector.collect(h.ctx, h.stateOf(collector), out);
+    return view(out);
+  };
+  return { h, tick };
+}
+
 test('v1, no I/O yet: a bytes file that lists no device spares the read of its ios file (same device list)', () => {
   const { root } = blkioDir({
     'blkio.bfq.io_service_bytes_recursive': IDLE, 'blkio.bfq.io_serviced_recursive': IDLE,
@@ -159,16 +173,7 @@ test('v1: once every device is populated, only its source is read; the others ag
     'blkio.throttle.io_serviced_recursive': rw('8:0', 1, 2) + 'Total 3\n',
   });
   try {
-    const h = v1(V1_ID, root);
-    const collector = createBlkioCollector();
-    h.collect(createBlkioCollector()); // names the reads' collector
-    // One tick at a chosen clock (the harness's own collect() uses the real one).
-    const tick = (seconds: bigint) => {
-      h.ctx.monotonicNs = seconds * 1_000_000_000n;
-      const out: Row[] = [];
-      collector.collect(h.ctx, h.stateOf(collector), out);
-      return view(out);
-    };
+    const { h, tick } = clockedTicks(root);
     assert.deepEqual(tick(0n), [
       [{ device: '8:0' }, fields(4096n, 8192n, 12288n, 1n, 2n, 3n)],
       [{ device: 'total' }, fields(4096n, 8192n, 12288n, 1n, 2n, 3n)],
@@ -190,5 +195,47 @@ test('v1: once every device is populated, only its source is read; the others ag
     assert.equal(h.errors.total(), 0);
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('v1: while no source lists a device only the throttle files are read; a device there brings every source at once', () => {
+  const { root, dir } = blkioDir({
+    'blkio.bfq.io_service_bytes_recursive': IDLE, 'blkio.bfq.io_serviced_recursive': IDLE,
+    'blkio.throttle.io_service_bytes_recursive': IDLE, 'blkio.throttle.io_serviced_recursive': IDLE,
+  });
+  try {
+    const { h, tick } = clockedTicks(root);
+    const idle = [[{ device: 'total' }, fields(0n, 0n, 0n, 0n, 0n, 0n)]];
+    assert.deepEqual(tick(0n), idle);
+    // Only BFQ counts (a bfq disk, no throttle rule): not read until the next full read.
+    writeFileSync(`${dir}/blkio.bfq.io_service_bytes_recursive`, rw('8:0', 100, 0));
+    writeFileSync(`${dir}/blkio.bfq.io_serviced_recursive`, rw('8:0', 1, 0));
+    assert.deepEqual(tick(1n), idle);
+    assert.deepEqual(tick(60n), [
+      [{ device: '8:0' }, fields(100n, 0n, 100n, 1n, 0n, 1n)],
+      [{ device: 'total' }, fields(100n, 0n, 100n, 1n, 0n, 1n)],
+    ]);
+    assert.equal(h.errors.total(), 0);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  const second = blkioDir({
+    'blkio.bfq.io_service_bytes_recursive': IDLE, 'blkio.bfq.io_serviced_recursive': IDLE,
+    'blkio.throttle.io_service_bytes_recursive': IDLE, 'blkio.throttle.io_serviced_recursive': IDLE,
+  });
+  try {
+    const { tick } = clockedTicks(second.root);
+    tick(0n);
+    // The device appears in both layers: the throttle read sees it, and BFQ (first in order) wins.
+    writeFileSync(`${second.dir}/blkio.bfq.io_service_bytes_recursive`, rw('8:0', 100, 0));
+    writeFileSync(`${second.dir}/blkio.bfq.io_serviced_recursive`, rw('8:0', 1, 0));
+    writeFileSync(`${second.dir}/blkio.throttle.io_service_bytes_recursive`, rw('8:0', 999, 0));
+    writeFileSync(`${second.dir}/blkio.throttle.io_serviced_recursive`, rw('8:0', 9, 0));
+    assert.deepEqual(tick(1n), [
+      [{ device: '8:0' }, fields(100n, 0n, 100n, 1n, 0n, 1n)],
+      [{ device: 'total' }, fields(100n, 0n, 100n, 1n, 0n, 1n)],
+    ]);
+  } finally {
+    rmSync(second.root, { recursive: true, force: true });
   }
 });
