@@ -31,6 +31,11 @@ interface SeriesOwner {
    * are the same for every container, so they are kept once, not once per container.
    */
   series: string[];
+  /**
+   * By row-key number: the last frozen row encoded and its line. A collector hands the same
+   * frozen row again while its file reads the same (read-helpers.ts readReusing): its line is reused.
+   */
+  reused: Array<{ row: Row; body: string } | undefined>;
   lastSeenTick: number;
   /** The ContainerInfo values the tags were built from, to detect changes. */
   source?: ContainerSnapshot;
@@ -111,15 +116,24 @@ export class LineEncoder {
   encodeSample(sample: Sample, out: string[]): void {
     const owner = this.ownerOf(sample.container, this.tick);
     for (const row of sample.rows) {
+      const id = this.rowKeys.id(row);
+      const last = owner.reused[id];
+      if (last !== undefined && last.row === row) {
+        out.push(last.body);
+        continue;
+      }
       // Fields first: a field named like a label drops the cached prefixes that carry that label.
       const fields = this.encodeFields(row);
       if (fields === '') continue;
       // '' when the measurement name escapes to nothing: such a line fails its whole batch.
-      const prefix = this.prefixOf(owner, row);
+      const prefix = this.prefixOf(owner, row, id);
       if (prefix === '') continue;
       // Flattened now: the `+=` chain behind a line is ~4 cons cells per field (~2 KB a row) that
       // would otherwise outlive the tick in `out`, be promoted, and swell the old generation.
-      out.push(flattenInPlace(prefix + fields + owner.idField));
+      const body = flattenInPlace(prefix + fields + owner.idField);
+      if (Object.isFrozen(row)) owner.reused[id] = { row, body };
+      else if (last !== undefined) owner.reused[id] = undefined;
+      out.push(body);
     }
   }
 
@@ -160,7 +174,7 @@ export class LineEncoder {
     const extraKeys = new Set<string>();
     this.addExtraTags(baseTags, extraKeys, Object.entries(this.options.tags.global), OWN_HOST_KEYS, 'global tag');
     baseTags.set('host', this.options.hostname);
-    return { baseTags, extraKeys, idField: '', series: [], lastSeenTick: 0 };
+    return { baseTags, extraKeys, idField: '', series: [], reused: [], lastSeenTick: 0 };
   }
 
   /** Labels and global tags (later ones win), except those named like cgflux's own tags. */
@@ -198,11 +212,10 @@ export class LineEncoder {
       labels: { ...c.labels },
     };
     const idField = flattenInPlace(`,${this.fieldKey('container_id')}=${encodeFieldValue(c.id)}`);
-    return { baseTags, extraKeys, idField, series: [], lastSeenTick: 0, source };
+    return { baseTags, extraKeys, idField, series: [], reused: [], lastSeenTick: 0, source };
   }
 
-  private prefixOf(owner: SeriesOwner, row: Row): string {
-    const id = this.rowKeys.id(row);
+  private prefixOf(owner: SeriesOwner, row: Row, id: number): string {
     let prefix = owner.series[id];
     if (prefix === undefined) {
       prefix = this.buildPrefix(owner, row);
@@ -212,7 +225,10 @@ export class LineEncoder {
   }
 
   private dropPrefixes(): void {
-    for (const owner of this.owners.values()) owner.series = [];
+    for (const owner of this.owners.values()) {
+      owner.series = [];
+      owner.reused = [];
+    }
   }
 
   private buildPrefix(owner: SeriesOwner, row: Row): string {

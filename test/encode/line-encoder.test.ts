@@ -190,6 +190,35 @@ describe('LineEncoder', () => {
     assert.deepEqual(encodeLines(enc, samples, T, 'us'), ['m,host=h v=1i 1700000000123000']);
     assert.deepEqual(encodeLines(enc, samples, T, 'ns'), ['m,host=h v=1i 1700000000123000000']);
   });
+
+  test('a frozen row handed again is not encoded again (its line is reused); a new row object is', () => {
+    let enumerations = 0;
+    const counted = (fields: Record<string, bigint>) =>
+      new Proxy(fields, { ownKeys: (t) => (enumerations++, Reflect.ownKeys(t)) });
+    const enc = new LineEncoder({ hostname: 'h', tags: noTags });
+    const frozen = Object.freeze({ measurement: 'docker_container_pids', fields: counted({ current: 3n }) });
+    const sample = (rows: Sample['rows']): Sample => ({ container: container(), rows });
+    const first = enc.encode([sample([frozen])]);
+    const second = enc.encode([sample([frozen])]);
+    assert.deepEqual(second, first);
+    assert.equal(enumerations, 1, 'the fields were read once');
+    const third = enc.encode([sample([Object.freeze({ measurement: 'docker_container_pids', fields: counted({ current: 4n }) })])]);
+    assert.equal(enumerations, 2);
+    assert.match(third[0], /current=4i/);
+    const mutable = { measurement: 'docker_container_pids', fields: counted({ current: 5n }) };
+    enc.encode([sample([mutable])]);
+    enc.encode([sample([mutable])]);
+    assert.equal(enumerations, 4, 'a row that is not frozen is encoded every time');
+  });
+
+  test('a reused line follows a change of the container (new name, new labels)', () => {
+    const enc = new LineEncoder({ hostname: 'h', tags: noTags });
+    const row = Object.freeze({ measurement: 'm', fields: Object.freeze({ v: 1n }) });
+    const [before] = enc.encode([{ container: container(), rows: [row] }]);
+    const [after] = enc.encode([{ container: container({ name: 'web-2' }), rows: [row] }]);
+    assert.match(before, /container_name=web-1/);
+    assert.match(after, /container_name=web-2/);
+  });
 });
 
 describe('parity with Point#toLineProtocol()', () => {

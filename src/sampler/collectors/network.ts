@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { defineCollector, type Collector, type CollectorContext } from '../collector.js';
 import type { Row } from '../../model.js';
 import { parseNetDev, type NetDevCounters } from '../parsers/net-dev.js';
+import { readReusing, type FromText } from './read-helpers.js';
 
 export const NET_MEASUREMENT = 'docker_container_net';
 const NAME = 'network';
@@ -20,9 +21,17 @@ interface PidFiles {
   netDev: string;
 }
 
+/** One net/dev's rows (frozen: reused while the file reads the same) and its malformed lines. */
+interface NetRows {
+  rows: readonly Row[];
+  malformed: number;
+}
+
 /** What one container keeps between ticks. */
 interface NetworkState {
   files?: PidFiles;
+  /** The last net/dev text and its rows: a quiet namespace's counters stay the same. */
+  last?: FromText<NetRows>;
 }
 
 function pidFiles(ctx: CollectorContext, state: NetworkState, pid: number): PidFiles {
@@ -38,10 +47,10 @@ export interface NetworkOptions {
 }
 
 function row(tags: Readonly<Record<string, string>>, c: NetDevCounters): Row {
-  return {
+  return Object.freeze({
     measurement: NET_MEASUREMENT,
     tags,
-    fields: {
+    fields: Object.freeze({
       rx_bytes: c.rxBytes,
       rx_packets: c.rxPackets,
       rx_errors: c.rxErrors,
@@ -50,8 +59,8 @@ function row(tags: Readonly<Record<string, string>>, c: NetDevCounters): Row {
       tx_packets: c.txPackets,
       tx_errors: c.txErrors,
       tx_dropped: c.txDropped,
-    },
-  };
+    }),
+  });
 }
 
 export function createNetworkCollector(options: NetworkOptions): Collector<NetworkState> {
@@ -66,6 +75,31 @@ export function createNetworkCollector(options: NetworkOptions): Collector<Netwo
     return tags;
   }
 
+  /** Rows of every interface (lo only when asked) and the total; none when the file lists no interface. */
+  function netRows(text: string): NetRows {
+    const parsed = parseNetDev(text);
+    const rows: Row[] = [];
+    if (parsed.interfaces.size === 0) return { rows, malformed: parsed.malformed };
+    const total: NetDevCounters = {
+      rxBytes: 0n, rxPackets: 0n, rxErrors: 0n, rxDropped: 0n,
+      txBytes: 0n, txPackets: 0n, txErrors: 0n, txDropped: 0n,
+    };
+    for (const [name, c] of parsed.interfaces) {
+      if (name === 'lo' && !options.include_loopback) continue;
+      rows.push(row(tagsFor(name), c));
+      total.rxBytes += c.rxBytes;
+      total.rxPackets += c.rxPackets;
+      total.rxErrors += c.rxErrors;
+      total.rxDropped += c.rxDropped;
+      total.txBytes += c.txBytes;
+      total.txPackets += c.txPackets;
+      total.txErrors += c.txErrors;
+      total.txDropped += c.txDropped;
+    }
+    rows.push(row(TOTAL_TAGS, total));
+    return { rows, malformed: parsed.malformed };
+  }
+
   return {
     name: NAME,
     createState: () => ({}),
@@ -77,31 +111,14 @@ export function createNetworkCollector(options: NetworkOptions): Collector<Netwo
       }
       const files = pidFiles(ctx, state, pid);
       if (ctx.read(files.liveness) === undefined) return;
-      const text = ctx.read(files.netDev);
-      if (text === undefined) return;
-      const parsed = parseNetDev(text);
-      if (parsed.malformed > 0) ctx.errors.count(NAME, 'malformed', parsed.malformed);
-      if (parsed.interfaces.size === 0) {
+      const made = (state.last = readReusing(ctx, NAME, files.netDev, netRows, state.last));
+      if (!made) return;
+      if (made.value.malformed > 0) ctx.errors.count(NAME, 'malformed', made.value.malformed);
+      if (made.value.rows.length === 0) {
         ctx.errors.count(NAME, 'empty');
         return;
       }
-      const total: NetDevCounters = {
-        rxBytes: 0n, rxPackets: 0n, rxErrors: 0n, rxDropped: 0n,
-        txBytes: 0n, txPackets: 0n, txErrors: 0n, txDropped: 0n,
-      };
-      for (const [name, c] of parsed.interfaces) {
-        if (name === 'lo' && !options.include_loopback) continue;
-        out.push(row(tagsFor(name), c));
-        total.rxBytes += c.rxBytes;
-        total.rxPackets += c.rxPackets;
-        total.rxErrors += c.rxErrors;
-        total.rxDropped += c.rxDropped;
-        total.txBytes += c.txBytes;
-        total.txPackets += c.txPackets;
-        total.txErrors += c.txErrors;
-        total.txDropped += c.txDropped;
-      }
-      out.push(row(TOTAL_TAGS, total));
+      for (const r of made.value.rows) out.push(r);
     },
   };
 }

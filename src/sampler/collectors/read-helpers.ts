@@ -16,6 +16,34 @@ export function readParsed<T>(ctx: CollectorContext, collector: string, path: st
   return value;
 }
 
+/** A file's text and what was made from it. */
+export interface FromText<T> {
+  readonly text: string;
+  readonly value: T;
+}
+
+/**
+ * readParsed() for a file that often reads the same tick after tick (an idle container's
+ * pressure, network and pids files): when the text equals `last.text`, `last` itself is returned
+ * and nothing is parsed or built again. Rows made this way are frozen (`Object.freeze`): the
+ * encoder then reuses their line too (line-encoder.ts). Outcomes are counted as by readParsed().
+ */
+export function readReusing<T>(ctx: CollectorContext, collector: string, path: string, make: (text: string) => T | undefined, last: FromText<T> | undefined): FromText<T> | undefined {
+  const text = ctx.read(path);
+  if (text === undefined) return undefined;
+  if (last !== undefined && last.text === text) return last;
+  if (text.length === 0) {
+    ctx.errors.count(collector, 'empty');
+    return undefined;
+  }
+  const value = make(text);
+  if (value === undefined) {
+    ctx.errors.count(collector, 'malformed');
+    return undefined;
+  }
+  return { text, value };
+}
+
 /** The wanted keys of a flat keyed file; malformed lines are counted, the good ones kept. */
 export function readFlatKeyed<K extends string>(ctx: CollectorContext, collector: string, path: string, wanted: WantedKeys<K>): Partial<Record<K, bigint>> | undefined {
   const text = ctx.read(path);
@@ -50,8 +78,9 @@ export function filePaths<K extends string>(cached: FilePaths<K> | undefined, di
  * Limits (`cpu.cfs_quota_us`, `cpu.max`, cpusets, `memory.limit_in_bytes`, `memory.max`,
  * `pids.max`) change only on `docker update` (a restart is a fresh cgroup, read afresh): they are
  * read on a container's first tick, then every 30 s, and ship every tick from that reading. They
- * are read with `'once'` (open, read, close): a descriptor kept for a file read twice a minute is
- * one fewer for a file read every tick, within the open-files limit.
+ * are read with `'rare'`: kept open while descriptors are plentiful (an open and a close cost
+ * twice the read), otherwise opened, read and closed, so that a descriptor kept for a file read
+ * twice a minute is never one fewer for a file read every tick, within the open-files limit.
  */
 export const LIMITS_REFRESH_NS = 30_000_000_000n;
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNetworkCollector } from '../../../src/sampler/collectors/network.js';
@@ -88,6 +88,34 @@ test('liveness is read on /proc/<pid>/oom_score_adj when the proc tree has it (t
     h.files.release(V1_ID);
     assert.deepEqual(h.collect(collector), []);
     assert.deepEqual(h.errors.entries(), [['network', 'missing', 1]]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a net/dev that reads the same gives the same frozen rows; new counters, new rows; an exited process none', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cgflux-net-'));
+  try {
+    mkdirSync(join(root, '4100', 'net'), { recursive: true });
+    const dev = join(root, '4100', 'net', 'dev');
+    copyFileSync(join(V1, 'proc', '4100', 'net', 'dev'), dev);
+    writeFileSync(join(root, '4100', 'oom_score_adj'), '0\n');
+    const h = harness({ container: container(V1_ID, 4100), cgroup: { version: 1, driver: 'cgroupfs', dirs: {} }, procRoot: root, sysRoot: `${V1}/sys` });
+    const collector = createNetworkCollector({ include_loopback: false });
+    const first = h.collect(collector);
+    const second = h.collect(collector);
+    assert.equal(second.length, 3);
+    second.forEach((r, i) => assert.equal(r, first[i], `row ${i} reused`));
+    assert.ok(second.every((r) => Object.isFrozen(r)));
+    const text = readFileSync(dev, 'latin1');
+    writeFileSync(dev, text.replace('123456789012', '123456789999'));
+    const third = h.collect(collector);
+    assert.notEqual(third[0], first[0]);
+    assert.equal(third[0].fields.rx_bytes, 123456789999n);
+    rmSync(join(root, '4100', 'oom_score_adj'));
+    h.files.release(V1_ID);
+    assert.deepEqual(h.collect(collector), [], 'liveness is still read first: a cached text is no proof of life');
+    assert.equal(h.errors.total(), 1);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -31,4 +31,25 @@ describe('pids collector', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  test('the same count and limit reading give the same frozen row; a new count or a new limit reading, a new row', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cgflux-pids-'));
+    try {
+      writeFileSync(join(dir, 'pids.current'), '3\n');
+      writeFileSync(join(dir, 'pids.max'), '50\n');
+      const run = runCollector(createPidsCollector(), { version: 1, driver: 'cgroupfs', dirs: { pids: dir } });
+      const [first] = run.collect({ monotonicNs: 1_000_000_000n });
+      const [second] = run.collect({ monotonicNs: 2_000_000_000n });
+      assert.equal(second, first);
+      assert.ok(Object.isFrozen(first));
+      writeFileSync(join(dir, 'pids.max'), '60\n');
+      const [third] = run.collect({ monotonicNs: 31_000_000_000n }); // limits re-read every 30 s
+      assert.notEqual(third, first);
+      assert.deepEqual(third.fields, { current: 3n, limit: 60n });
+      writeFileSync(join(dir, 'pids.current'), '4\n');
+      assert.deepEqual(run.collect({ monotonicNs: 32_000_000_000n }), row({ current: 4n, limit: 60n }));
+      assert.deepEqual(errorList(run.errors), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -41,4 +41,28 @@ describe('psi collector', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('a file that reads the same gives the same frozen row (nothing parsed again); a change gives a new one; malformed lines are counted every tick', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cgflux-psi-'));
+    try {
+      const idle = 'some avg10=0.00 avg60=0.00 avg300=0.00 total=10\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=4\n';
+      writeFileSync(join(dir, 'cpu.pressure'), idle);
+      writeFileSync(join(dir, 'memory.pressure'), idle + 'garbage\n');
+      writeFileSync(join(dir, 'io.pressure'), idle);
+      const run = runCollector(createPsiCollector(), { version: 2, driver: 'cgroupfs', dirs: { unified: dir } });
+      const first = run.collect();
+      const second = run.collect();
+      assert.equal(second.length, 3);
+      for (let i = 0; i < 3; i++) assert.equal(second[i], first[i], `row ${i} reused`);
+      assert.ok(Object.isFrozen(second[0]) && Object.isFrozen(second[0].fields));
+      assert.deepEqual(errorList(run.errors), [['psi', 'malformed', 2]], 'the garbled line, once per tick');
+      writeFileSync(join(dir, 'cpu.pressure'), idle.replace('total=10', 'total=11'));
+      const third = run.collect();
+      assert.notEqual(third[0], first[0]);
+      assert.equal(third[0].fields.some_total, 11n);
+      assert.equal(third[1], first[1]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
