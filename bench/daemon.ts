@@ -3,13 +3,16 @@
 // the machine's state of the moment; --cpu-prof writes V8 profiles of each run.
 //   npm run bench:daemon -- --interval 10s --ticks 10 [--containers 50] [--rounds N]
 //     [--cli other/dist/src/cli.js ...] [--node-args=--no-flush-bytecode ...] [--cpu-prof DIR]
+//     [--side-by-side --windows 8]
 // Every --cli is run with every --node-args ("" for none; the shipped NODE_FLAGS when not given),
-// alternating, --rounds times.
+// alternating, --rounds times; with --side-by-side all at once instead, each one's CPU printed per
+// window of --ticks ticks (--windows of them, after --warmup seconds).
 import { parseArgs } from 'node:util';
 import { buildDist } from './lib/build.js';
 import { BENCH_LABEL, removeBenchContainers, startBenchContainers } from './real/containers.js';
 import { measureDaemonCpu } from './real/daemon-process.js';
 import { NODE_FLAGS } from '../src/runtime-flags.js';
+import { sideBySide } from './real/side-by-side.js';
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +24,8 @@ const { values } = parseArgs({
     'node-args': { type: 'string', multiple: true },
     rounds: { type: 'string', default: '1' },
     'cpu-prof': { type: 'string' },
+    'side-by-side': { type: 'boolean', default: false },
+    windows: { type: 'string', default: '8' },
   },
 });
 const intervalMs = Number(/^(\d+)s$/.exec(values.interval!)?.[1] ?? Number.NaN) * 1000;
@@ -29,16 +34,26 @@ const ticks = Number(values.ticks);
 const containers = Number(values.containers);
 const warmupMs = values.warmup ? Number(values.warmup) * 1000 : Math.max(3 * intervalMs, 10_000);
 const clis = values.cli ?? [undefined];
-const variants = (values['node-args'] ?? [NODE_FLAGS.join(' ')]).map((v) => v.split(' ').filter(Boolean));
+const nodeArgVariants = (values['node-args'] ?? [NODE_FLAGS.join(' ')]).map((v) => v.split(' ').filter(Boolean));
 
 async function main(): Promise<void> {
   if (!values.cli) buildDist();
   process.stderr.write(`starting ${containers} containers\n`);
   await startBenchContainers(containers);
   try {
+    if (values['side-by-side']) {
+      const variants = clis.flatMap((cli) => nodeArgVariants.map((v) => ({ name: `${cli ?? 'dist/src/cli.js'}${v.length ? ` ${v.join(' ')}` : ''}`, cli, nodeArgs: v })));
+      variants.forEach((v, i) => process.stdout.write(`[${i + 1}] ${v.name}\n`));
+      const results = await sideBySide({
+        variants, intervalMs, warmupMs, windowTicks: ticks, windows: Number(values.windows), label: `${BENCH_LABEL}=${process.pid}`,
+        onWindow: (w, ms) => process.stdout.write(`window ${w} (${ticks} ticks): ${ms.map((v, i) => `[${i + 1}] ${v.toFixed(0)}`).join('  ')} ms\n`),
+      });
+      for (const [i, r] of results.entries()) process.stdout.write(`[${i + 1}] ${r.per_tick_ms.toFixed(2)} ms per tick (median window), ${((r.per_tick_ms * 1000) / containers).toFixed(1)} µs per container-sample\n`);
+      return;
+    }
     for (let r = 0; r < Number(values.rounds); r++) {
       // Builds alternate, so that each sees the same drift of the machine's load.
-      for (const [cli, variant] of clis.flatMap((c) => variants.map((v) => [c, v] as const))) {
+      for (const [cli, variant] of clis.flatMap((c) => nodeArgVariants.map((v) => [c, v] as const))) {
         const nodeArgs = [...variant, ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [])];
         const d = await measureDaemonCpu({ intervalMs, warmupMs, ticks, label: `${BENCH_LABEL}=${process.pid}`, containers, nodeArgs, cli });
         const main_ = d.per_tick_ms_by_thread.main;

@@ -101,7 +101,7 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
-function sum(m: Map<string, number>): number {
+export function sum(m: Map<string, number>): number {
   let s = 0;
   for (const v of m.values()) s += v;
   return s;
@@ -122,8 +122,18 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Runs `cgflux run` from dist/ (built by the caller) and measures one window of whole ticks. */
-export async function measureDaemonCpu(o: DaemonCpuOptions): Promise<DaemonCpuResult> {
+/** A running `cgflux run` of the benchmark. */
+export interface BenchDaemon {
+  pid: number;
+  /** Lines it wrote on stderr that are not its routine info lines. */
+  complaints: string[];
+  /** Set when it exited before stop(). */
+  exitedEarly(): string | undefined;
+  stop(): Promise<void>;
+}
+
+/** Starts `cgflux run` from dist/ (built by the caller) on the labelled containers, output to /dev/null, no HTTP. */
+export function startDaemon(o: Pick<DaemonCpuOptions, 'intervalMs' | 'label' | 'nodeArgs' | 'cli'>): BenchDaemon {
   const dir = mkdtempSync(join(tmpdir(), 'cgflux-bench-daemon-'));
   const args = [...(o.nodeArgs ?? NODE_FLAGS), o.cli ? resolve(o.cli) : join(REPO_ROOT, 'dist/src/cli.js'), 'run', '--config', configFile(dir, o.label),
     '--output', 'file:/dev/null', '--no-http', '--interval', `${o.intervalMs}ms`];
@@ -138,14 +148,30 @@ export async function measureDaemonCpu(o: DaemonCpuOptions): Promise<DaemonCpuRe
   });
   let exitedEarly: string | undefined;
   child.once('exit', (code, signal) => (exitedEarly = `cgflux run exited early (${signal ?? `exit ${code}`}): ${complaints.slice(-3).join(' | ')}`));
+  return {
+    pid: child.pid!,
+    complaints,
+    exitedEarly: () => exitedEarly,
+    async stop() {
+      child.removeAllListeners('exit');
+      await stop(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `cgflux run` from dist/ (built by the caller) and measures one window of whole ticks. */
+export async function measureDaemonCpu(o: DaemonCpuOptions): Promise<DaemonCpuResult> {
+  const daemon = startDaemon(o);
+  const { complaints } = daemon;
   try {
     await sleep(o.warmupMs);
     // Half an interval past a slot: the window then holds exactly `ticks` ticks.
     const now = Date.now();
     const start = Math.floor(now / o.intervalMs) * o.intervalMs + o.intervalMs / 2;
     await sleep(start > now ? start - now : start + o.intervalMs - now);
-    if (exitedEarly) throw new Error(exitedEarly);
-    const pid = child.pid!;
+    if (daemon.exitedEarly()) throw new Error(daemon.exitedEarly());
+    const pid = daemon.pid;
     const t0 = performance.now();
     const before = threadCpuNs(pid);
     const stat0 = procStat(pid);
@@ -153,7 +179,7 @@ export async function measureDaemonCpu(o: DaemonCpuOptions): Promise<DaemonCpuRe
     let previous = sum(before);
     for (let t = 1; t <= o.ticks; t++) {
       await sleep(Math.max(0, t * o.intervalMs - (performance.now() - t0)));
-      if (exitedEarly) throw new Error(exitedEarly);
+      if (daemon.exitedEarly()) throw new Error(daemon.exitedEarly());
       const now = sum(threadCpuNs(pid));
       series.push((now - previous) / 1e6);
       previous = now;
@@ -183,8 +209,6 @@ export async function measureDaemonCpu(o: DaemonCpuOptions): Promise<DaemonCpuRe
       complaints,
     };
   } finally {
-    child.removeAllListeners('exit');
-    await stop(child);
-    rmSync(dir, { recursive: true, force: true });
+    await daemon.stop();
   }
 }
