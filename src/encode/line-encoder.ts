@@ -32,8 +32,9 @@ interface SeriesOwner {
    */
   series: string[];
   /**
-   * By row-key number: the last frozen row encoded and its line. A collector hands the same
-   * frozen row again while its file reads the same (read-helpers.ts readReusing): its line is reused.
+   * By row-key number: the last row of the series and its line. A row with the same fields (an
+   * idle container's memory, pids, network …; or the very row again, read-helpers.ts readReusing)
+   * reuses the line: comparing a few values costs far less than formatting them.
    */
   reused: Array<{ row: Row; body: string } | undefined>;
   lastSeenTick: number;
@@ -59,6 +60,17 @@ const MAX_FIELD_KEYS = 10_000;
 
 function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
   if (a === b) return true;
+  let count = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    count++;
+  }
+  for (const _k in b) count--;
+  return count === 0;
+}
+
+/** Same field names with the same values (bigints compare by value; NaN never matches, so it is never reused). */
+function sameFields(a: Row['fields'], b: Row['fields']): boolean {
   let count = 0;
   for (const k in a) {
     if (a[k] !== b[k]) return false;
@@ -118,7 +130,8 @@ export class LineEncoder {
     for (const row of sample.rows) {
       const id = this.rowKeys.id(row);
       const last = owner.reused[id];
-      if (last !== undefined && last.row === row) {
+      if (last !== undefined && (last.row === row || sameFields(last.row.fields, row.fields))) {
+        last.row = row;
         out.push(last.body);
         continue;
       }
@@ -131,8 +144,10 @@ export class LineEncoder {
       // Flattened now: the `+=` chain behind a line is ~4 cons cells per field (~2 KB a row) that
       // would otherwise outlive the tick in `out`, be promoted, and swell the old generation.
       const body = flattenInPlace(prefix + fields + owner.idField);
-      if (Object.isFrozen(row)) owner.reused[id] = { row, body };
-      else if (last !== undefined) owner.reused[id] = undefined;
+      if (last !== undefined) {
+        last.row = row;
+        last.body = body;
+      } else owner.reused[id] = { row, body };
       out.push(body);
     }
   }

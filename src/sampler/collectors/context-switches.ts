@@ -5,6 +5,7 @@
 // When a run ends, the kernel's final totals ship once more in a last row (departures.ts).
 // Per-thread files live in ProcFiles, not KeptFiles: thread exits are churn, not read errors.
 import { defineCollector, type Collector, type CollectorContext } from '../collector.js';
+import type { Row } from '../../model.js';
 import { GONE, ProcFiles } from '../proc-files.js';
 import { parseTaskStatus } from '../parsers/proc-task-status.js';
 import { newTaskCache, sharedTaskLister, type ContainerTasks, type TaskCache, type TaskLister } from '../tasks/task-lister.js';
@@ -39,6 +40,8 @@ interface ContainerThreads {
   pid?: number;
   /** Its run ended: the departures own its kernel entry (released once its last row is shipped). */
   departing?: boolean;
+  /** The last kernel-counted row (frozen) and the counts it was made of: an idle container's repeat. */
+  kernelRow?: { voluntary: bigint; involuntary: bigint; threads: number; processes: number; row: Row };
 }
 
 const KERNEL_TAGS = Object.freeze({ method: 'kernel' });
@@ -137,6 +140,18 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
     return true;
   }
 
+  /** The row of kernel counts; the last one again (frozen: the encoder reuses its line) when nothing changed. */
+  function kernelRow(state: ContainerThreads, counts: SwitchCounts, listed: ContainerTasks | undefined): Row {
+    const threads = listed ? listed.tids.length : -1;
+    const processes = listed ? listed.pids.length : -1;
+    const last = state.kernelRow;
+    if (last && last.voluntary === counts.voluntary && last.involuntary === counts.involuntary && last.threads === threads && last.processes === processes) return last.row;
+    const fields: Row['fields'] = listed ? { ...counts, threads: BigInt(threads), processes: BigInt(processes) } : { ...counts };
+    const row = Object.freeze({ measurement: CONTEXT_SWITCHES_MEASUREMENT, tags: KERNEL_TAGS, fields: Object.freeze(fields) });
+    state.kernelRow = { voluntary: counts.voluntary, involuntary: counts.involuntary, threads, processes, row };
+    return row;
+  }
+
   return {
     name: NAME,
     createState: () => ({ threads: new Map(), voluntary: 0n, involuntary: 0n, tick: 0, tasks: newTaskCache() }),
@@ -152,8 +167,7 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
         if (taskCounts) counts = exact(ctx, state);
       }
       if (counts) {
-        const fields = listed ? { ...counts, threads: BigInt(listed.tids.length), processes: BigInt(listed.pids.length) } : { ...counts };
-        out.push({ measurement: CONTEXT_SWITCHES_MEASUREMENT, tags: KERNEL_TAGS, fields });
+        out.push(kernelRow(state, counts, listed));
         return;
       }
       const { pids, tids } = listed!;

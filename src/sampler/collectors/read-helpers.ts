@@ -25,8 +25,9 @@ export interface FromText<T> {
 /**
  * readParsed() for a file that often reads the same tick after tick (an idle container's
  * pressure, network and pids files): when the text equals `last.text`, `last` itself is returned
- * and nothing is parsed or built again. Rows made this way are frozen (`Object.freeze`): the
- * encoder then reuses their line too (line-encoder.ts). Outcomes are counted as by readParsed().
+ * and nothing is parsed or built again. Rows made this way are handed out again, so they are
+ * frozen (`Object.freeze`); the encoder knows the row and reuses its line (line-encoder.ts).
+ * Outcomes are counted as by readParsed().
  */
 export function readReusing<T>(ctx: CollectorContext, collector: string, path: string, make: (text: string) => T | undefined, last: FromText<T> | undefined): FromText<T> | undefined {
   const text = ctx.read(path);

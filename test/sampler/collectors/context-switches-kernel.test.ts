@@ -236,3 +236,21 @@ test('with the /proc method a departure is not kept: /proc has nothing left of a
   assert.deepEqual(out, []);
   assert.equal(collector.departures?.size, 0);
 });
+
+test('kernel counts that did not change give the same frozen row (its line is reused); new counts a new row', async () => {
+  const id = statSync(ROOT, { bigint: true }).ino;
+  const fake = forgettingHelper(`v=10; [ $n -gt 2 ] && v=20; printf '${id} %d 3\\nend 0\\n' $v`);
+  try {
+    const { kernel, collector, h } = await kernelCollector(fake.path, undefined, { taskCounts: false });
+    const [first] = h.collect(collector);
+    const [second] = h.collect(collector);
+    assert.equal(second, first);
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first.fields));
+    const [third] = h.collect(collector);
+    assert.notEqual(third, first);
+    assert.deepEqual(third.fields, { voluntary: 20n, involuntary: 3n });
+    kernel.close();
+  } finally {
+    fake.cleanup();
+  }
+});
