@@ -9,12 +9,15 @@ import { compileLabelFilter, type LabelFilter } from './label-filter.js';
 import { flattenInPlace } from '../flatten.js';
 import { TagClashes } from './tag-clashes.js';
 import { RowKeys } from './row-keys.js';
+import { ReusedLines, type ReuseSlot } from './reused-lines.js';
 
 export interface EncoderOptions {
   hostname: string;
   tags: TagsConfig;
   /** A container absent from encode() calls for between this many and twice this many calls is forgotten. */
   evictAfterTicks?: number;
+  /** Series whose last line is kept for reuse (MAX_REUSED_SERIES by default; tests pass fewer). */
+  maxReusedSeries?: number;
   /** Told once per key when a label or global tag is left out because its name is taken. */
   warn?: (message: string, fields: Record<string, unknown>) => void;
 }
@@ -31,12 +34,8 @@ interface SeriesOwner {
    * are the same for every container, so they are kept once, not once per container.
    */
   series: string[];
-  /**
-   * By row-key number: the last row of the series and its line. A row with the same fields (an
-   * idle container's memory, pids, network …; or the very row again, read-helpers.ts readReusing)
-   * reuses the line: comparing a few values costs far less than formatting them.
-   */
-  reused: Array<{ row: Row; body: string } | undefined>;
+  /** By row-key number: the last row of each series and its line (ReusedLines). */
+  reused: ReuseSlot[];
   lastSeenTick: number;
   /** The ContainerInfo values the tags were built from, to detect changes. */
   source?: ContainerSnapshot;
@@ -69,17 +68,6 @@ function sameLabels(a: Record<string, string>, b: Record<string, string>): boole
   return count === 0;
 }
 
-/** Same field names with the same values (bigints compare by value; NaN never matches, so it is never reused). */
-function sameFields(a: Row['fields'], b: Row['fields']): boolean {
-  let count = 0;
-  for (const k in a) {
-    if (a[k] !== b[k]) return false;
-    count++;
-  }
-  for (const _k in b) count--;
-  return count === 0;
-}
-
 function sameContainer(s: ContainerSnapshot, c: ContainerInfo): boolean {
   return (
     s.name === c.name &&
@@ -100,11 +88,13 @@ export class LineEncoder {
   private readonly evictAfter: number;
   private tick = 0;
   private readonly clashes: TagClashes;
+  private readonly reuse: ReusedLines;
 
   constructor(private readonly options: EncoderOptions) {
     this.labelFilter = compileLabelFilter(options.tags.labels_include, options.tags.labels_exclude);
     this.evictAfter = options.evictAfterTicks ?? 5;
     this.clashes = new TagClashes(options.warn);
+    this.reuse = new ReusedLines(options.maxReusedSeries);
   }
 
   /** Line-protocol bodies of every row of every sample; rows without writable fields are skipped. */
@@ -129,10 +119,9 @@ export class LineEncoder {
     const owner = this.ownerOf(sample.container, this.tick);
     for (const row of sample.rows) {
       const id = this.rowKeys.id(row);
-      const last = owner.reused[id];
-      if (last !== undefined && (last.row === row || sameFields(last.row.fields, row.fields))) {
-        last.row = row;
-        out.push(last.body);
+      const reused = this.reuse.find(owner.reused, id, row);
+      if (reused !== undefined) {
+        out.push(reused);
         continue;
       }
       // Fields first: a field named like a label drops the cached prefixes that carry that label.
@@ -144,10 +133,7 @@ export class LineEncoder {
       // Flattened now: the `+=` chain behind a line is ~4 cons cells per field (~2 KB a row) that
       // would otherwise outlive the tick in `out`, be promoted, and swell the old generation.
       const body = flattenInPlace(prefix + fields + owner.idField);
-      if (last !== undefined) {
-        last.row = row;
-        last.body = body;
-      } else owner.reused[id] = { row, body };
+      this.reuse.remember(owner.reused, id, row, body);
       out.push(body);
     }
   }
@@ -158,7 +144,7 @@ export class LineEncoder {
 
   /** Drops the cached series of a container that left. */
   forget(containerId: string): void {
-    this.owners.delete(containerId);
+    this.dropOwner(containerId);
   }
 
   /** Number of cached series owners (containers + host), for tests and self-metrics. */
@@ -166,9 +152,21 @@ export class LineEncoder {
     return this.owners.size;
   }
 
+  /** Series whose last line is kept for reuse (bounded by maxReusedSeries), for tests. */
+  get reusedSeries(): number {
+    return this.reuse.size;
+  }
+
+  private dropOwner(key: string): void {
+    const owner = this.owners.get(key);
+    if (!owner) return;
+    this.reuse.dropped(owner.reused);
+    this.owners.delete(key);
+  }
+
   private evictStale(tick: number): void {
     for (const [id, owner] of this.owners) {
-      if (tick - owner.lastSeenTick >= this.evictAfter) this.owners.delete(id);
+      if (tick - owner.lastSeenTick >= this.evictAfter) this.dropOwner(id);
     }
   }
 
@@ -177,6 +175,7 @@ export class LineEncoder {
     let owner = this.owners.get(key);
     if (owner && container && owner.source && !sameContainer(owner.source, container)) owner = undefined;
     if (!owner) {
+      this.dropOwner(key);
       owner = container ? this.buildContainerOwner(container) : this.buildHostOwner();
       this.owners.set(key, owner);
     }
@@ -242,6 +241,7 @@ export class LineEncoder {
   private dropPrefixes(): void {
     for (const owner of this.owners.values()) {
       owner.series = [];
+      this.reuse.dropped(owner.reused);
       owner.reused = [];
     }
   }

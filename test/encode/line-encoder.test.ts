@@ -213,6 +213,21 @@ describe('LineEncoder', () => {
     assert.match(one({ a: 1n, n: 2 }), / a=1i,n=2,container_id/, 'NaN never matches');
   });
 
+  test('reuse is bounded: at most maxReusedSeries series, and one whose values changed is not kept for a few ticks', () => {
+    const enc = new LineEncoder({ hostname: 'h', tags: noTags, maxReusedSeries: 2 });
+    const rows = (v: bigint) => [{ measurement: 'a', fields: { v } }, { measurement: 'b', fields: { v } }, { measurement: 'c', fields: { v } }];
+    enc.encode([{ container: container(), rows: rows(1n) }]);
+    assert.equal(enc.reusedSeries, 2);
+    assert.match(enc.encode([{ container: container(), rows: rows(2n) }])[2], /v=2i/, 'the untracked series is encoded');
+    // b changes every tick: right after the change its slot holds nothing, so nothing stale can come back.
+    for (let v = 3n; v < 10n; v++) {
+      const lines = enc.encode([{ container: container(), rows: rows(v) }]);
+      assert.ok(lines.every((l) => l.includes(`v=${v}i`)), `tick ${v}: ${lines.join(' | ')}`);
+    }
+    enc.forget(ID);
+    assert.equal(enc.reusedSeries, 0, 'a container that left gives its slots back');
+  });
+
   test('a reused line follows a change of the container (new name, new labels)', () => {
     const enc = new LineEncoder({ hostname: 'h', tags: noTags });
     const row = Object.freeze({ measurement: 'm', fields: Object.freeze({ v: 1n }) });
