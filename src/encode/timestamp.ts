@@ -18,9 +18,14 @@ export function formatTimestamp(timeMs: number, precision: Precision): string {
   }
 }
 
+/** What follows a body to make it a line: ` <timestamp>` (ASCII: its length is its size in bytes). */
+export function timestampSuffix(timeMs: number, precision: Precision): string {
+  return ' ' + formatTimestamp(timeMs, precision);
+}
+
 /** Complete lines: every body followed by ` <timestamp>`. */
 export function withTimestamp(bodies: readonly string[], timeMs: number, precision: Precision): string[] {
-  const suffix = ' ' + formatTimestamp(timeMs, precision);
+  const suffix = timestampSuffix(timeMs, precision);
   const out = new Array<string>(bodies.length);
   for (let i = 0; i < bodies.length; i++) out[i] = bodies[i] + suffix;
   return out;

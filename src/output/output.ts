@@ -6,7 +6,7 @@
 //   close()                releases timers, sockets and files; undelivered data stays spooled
 import { join } from 'node:path';
 import type { OutputConfig, Precision, SpoolConfig } from '../config/schema.js';
-import { withTimestamp } from '../encode/timestamp.js';
+import { timestampSuffix } from '../encode/timestamp.js';
 import type { Logger } from '../log.js';
 import { Spool } from '../spool/spool.js';
 import { DeliveryLoop } from './delivery.js';
@@ -68,18 +68,30 @@ export class Output {
 
   /** Lines of one tick: bodies from the encoder plus this output's timestamp of `timeMs`. */
   write(bodies: readonly string[], timeMs: number): void {
-    if (bodies.length > 0) this.writeLines(withTimestamp(bodies, timeMs, this.precision));
+    if (this.closed || bodies.length === 0) return;
+    const suffix = timestampSuffix(timeMs, this.precision);
+    // A line's size is its body's plus the suffix's (ASCII digits): measuring the joined string
+    // would flatten a copy of every line, and most bodies are the ones measured last tick.
+    for (const body of bodies) this.add(body + suffix, Buffer.byteLength(body) + suffix.length + 1);
+    this.added();
   }
 
   writeLines(lines: readonly string[]): void {
     if (this.closed) return;
+    for (const line of lines) this.add(line, Buffer.byteLength(line) + 1);
+    this.added();
+  }
+
+  /** One line of `bytes` (with its newline) into the pending batch, cut first when it is full. */
+  private add(line: string, bytes: number): void {
+    const { max_lines, max_bytes } = this.cfg.batch;
+    if (this.pending.length > 0 && (this.pending.length >= max_lines || this.pendingBytes + bytes > max_bytes)) this.cut();
+    this.pending.push(line);
+    this.pendingBytes += bytes;
+  }
+
+  private added(): void {
     const { max_lines, max_bytes, flush_interval_ms } = this.cfg.batch;
-    for (const line of lines) {
-      const bytes = Buffer.byteLength(line) + 1;
-      if (this.pending.length > 0 && (this.pending.length >= max_lines || this.pendingBytes + bytes > max_bytes)) this.cut();
-      this.pending.push(line);
-      this.pendingBytes += bytes;
-    }
     if (this.pending.length >= max_lines || this.pendingBytes >= max_bytes) this.cut();
     // Batches cut by the several writes of one tick (its hand-offs) go to the spool together, once
     // the tick's synchronous work is done: one append and one fsync per tick, not per hand-off.

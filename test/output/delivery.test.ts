@@ -171,6 +171,17 @@ describe('delivery', () => {
     assert.deepEqual(linesOf(server.requests), points(30).map((l) => `${l} ${T}`));
   });
 
+  test('max_bytes counts UTF-8 bytes of body, timestamp and newline: three lines fill a batch of three lines exactly', async () => {
+    const bodies = Array.from({ length: 9 }, (_, i) => `m,host=${'\u00e9'.repeat(30)}${i} v=${i}i`);
+    const lineBytes = Buffer.byteLength(`${bodies[0]} ${T}\n`);
+    // Counted in characters, four lines would fit.
+    assert.ok(4 * `${bodies[0]} ${T}\n`.length <= 3 * lineBytes);
+    const { output, server } = await setup(() => ({ status: 204 }), { batch: { max_lines: 1000, max_bytes: 3 * lineBytes, flush_interval_ms: 20 } });
+    output.write(bodies, T);
+    await waitFor('delivery', 5000, () => output.stats().pointsWritten === 9);
+    assert.deepEqual(server.requests.map((r) => r.body.split('\n').length), [3, 3, 3]);
+    assert.deepEqual(linesOf(server.requests), bodies.map((l) => `${l} ${T}`));
+  });
   test('flush(deadline) against a dead server returns by the deadline and keeps the data spooled', async () => {
     const { output, server } = await setup(() => ({ status: 503 }));
     output.write(points(3), T);
