@@ -1,6 +1,6 @@
 // The process's own gauges and counters (RSS, heap, descriptors, CPU, uptime), registered once
 // per daemon in its MetricsRegistry beside the pipeline's figures.
-import { openSync, readdirSync, readSync } from 'node:fs';
+import { openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import type { MetricsRegistry } from './self-metrics.js';
 
@@ -30,6 +30,26 @@ export function cachedOpenFds(everyMs: number, count: () => number | undefined =
   };
 }
 
+/** The descriptor count as the size of `fdDir` (Linux ≥ 6.2 reports it there; earlier kernels 0), or undefined. */
+export function openFdsFromSize(fdDir = '/proc/self/fd'): number | undefined {
+  try {
+    const size = statSync(fdDir).size;
+    return size > 0 ? size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Open descriptors for the self-metrics: the size of /proc/self/fd, one stat whatever the count,
+ * taken every time, where the kernel gives it (a process always has some open, so 0 means an
+ * older kernel); else the listing, at most once per `listEveryMs`.
+ */
+export function openFdsCounter(listEveryMs: number, fdDir = '/proc/self/fd'): () => number | undefined {
+  if (openFdsFromSize(fdDir) !== undefined) return () => openFdsFromSize(fdDir);
+  return cachedOpenFds(listEveryMs, () => countOpenFds(fdDir));
+}
+
 /**
  * RSS in bytes from /proc/self/statm re-read on a descriptor kept open (one pread), the same figure
  * as process.memoryUsage.rss(), which opens and parses /proc/self/stat every call: self-metrics
@@ -51,13 +71,13 @@ export function residentBytesReader(statmPath = '/proc/self/statm', pageBytes = 
   return () => pages() * page;
 }
 
-/** RSS, heap, open fds (counted at most once a minute), CPU seconds, uptime and start time of this process. */
+/** RSS, heap, open fds (on kernels before 6.2 counted at most once a minute), CPU seconds, uptime and start time of this process. */
 export function registerProcessMetrics(registry: MetricsRegistry): void {
-  const openFds = cachedOpenFds(60_000);
+  const openFds = openFdsCounter(60_000);
   registry.gaugeFn('process_resident_memory_bytes', 'Resident set size of the cgflux process, bytes.', residentBytesReader());
   // getHeapStatistics() is what memoryUsage() asks V8 for, without memoryUsage()'s read of /proc.
   registry.gaugeFn('process_heap_used_bytes', 'V8 heap in use, bytes.', () => getHeapStatistics().used_heap_size);
-  registry.gaugeFn('process_open_fds', 'Open file descriptors (kept-open cgroup files, sockets, spool), counted at most once a minute.', openFds);
+  registry.gaugeFn('process_open_fds', 'Open file descriptors (kept-open cgroup files, sockets, spool); before Linux 6.2 counted at most once a minute.', openFds);
   registry.counterFn(
     'process_cpu_seconds',
     'CPU time used by cgflux, user + system, seconds.',

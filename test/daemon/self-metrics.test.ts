@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSync, closeSync, readdirSync } from 'node:fs';
 import { MetricsRegistry, escapeLabelValue, INTERNAL_MEASUREMENT } from '../../src/daemon/self-metrics.js';
-import { cachedOpenFds, countOpenFds, registerProcessMetrics, residentBytesReader } from '../../src/daemon/process-metrics.js';
+import { cachedOpenFds, countOpenFds, openFdsCounter, openFdsFromSize, registerProcessMetrics, residentBytesReader } from '../../src/daemon/process-metrics.js';
 
 describe('MetricsRegistry: Prometheus text', () => {
   test('renders HELP, TYPE, prefix, _total and labels exactly', () => {
@@ -170,6 +170,35 @@ describe('process metrics', () => {
     }
     assert.equal(rounds, 3, 'the descriptor count never held still for a round');
     assert.equal(countOpenFds('/nonexistent/fd'), undefined);
+  });
+
+  test('the size of /proc/self/fd is the descriptor count (Linux 6.2 and later), taken on every call', () => {
+    let rounds = 0;
+    const counter = openFdsCounter(60_000);
+    for (let attempt = 0; attempt < 20 && rounds < 3; attempt++) {
+      const listed = countOpenFds();
+      const before = openFdsFromSize();
+      const fds = [openSync('/proc/self/stat', 'r'), openSync('/proc/self/status', 'r')];
+      const during = counter();
+      for (const fd of fds) closeSync(fd);
+      const after = counter();
+      if (listed !== before || after !== before) continue;
+      assert.equal(during, (before as number) + 2, 'no once-a-minute cache where the size is given');
+      rounds++;
+    }
+    assert.equal(rounds, 3, 'the descriptor count never held still for a round');
+  });
+
+  test('a kernel that gives the fd directory no size (before 6.2) falls back to the listing', () => {
+    // /proc/self/fdinfo lists the same descriptors and has size 0, as /proc/self/fd had before 6.2.
+    assert.equal(openFdsFromSize('/proc/self/fdinfo'), undefined);
+    assert.equal(openFdsFromSize('/nonexistent/fd'), undefined);
+    const counter = openFdsCounter(60_000, '/proc/self/fdinfo');
+    const first = counter() as number;
+    assert.ok(Math.abs(first - (countOpenFds() as number)) <= 2, `${first} vs ${countOpenFds()}`);
+    const fd = openSync('/proc/self/stat', 'r');
+    assert.equal(counter(), first, 'the listing is cached for its interval');
+    closeSync(fd);
   });
 
   test('RSS from a kept /proc/self/statm descriptor agrees with rss() and follows the heap; without statm, rss() itself', () => {
