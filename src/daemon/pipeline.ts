@@ -64,6 +64,7 @@ export class Pipeline {
     this.eventEncoder = new LineEncoder({ hostname: config.host.hostname, tags: config.tags, warn });
     this.registry.on('removed', (c) => this.encoder.forget(c.id));
     this.registry.on('died', (c) => this.sampler.departed(c));
+    this.registry.on('event', (e) => e.action === 'oom' && this.sampler.oomReported(e.id));
     this.outputs = outputs.map((o) => createOutput(o, config.spool, { log: log.child('output') }));
     this.tickMetrics = registerDaemonMetrics(this.metrics, {
       registry: this.registry,

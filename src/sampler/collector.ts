@@ -74,6 +74,11 @@ export interface Collector<S = unknown> {
    */
   departed?(container: ContainerInfo, state: S | undefined): void;
   /**
+   * Docker reported an OOM kill in the container (its `oom` event): what the collector reads less
+   * often because it changes at such moments is due at the next tick. Optional.
+   */
+  oomReported?(state: S): void;
+  /**
    * Last rows of departed containers, each shipped once, at the end of a tick. `runningPid` is
    * the pid a container was read with in this tick, if it was. Optional.
    */

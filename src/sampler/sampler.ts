@@ -152,6 +152,13 @@ export class Sampler {
     }
   }
 
+  /** Docker reported an OOM kill in this container (see Collector.oomReported). */
+  oomReported(id: string): void {
+    const tracked = this.tracked.get(id);
+    if (!tracked) return;
+    for (let i = 0; i < this.collectors.length; i++) this.collectors[i].oomReported?.(tracked.states[i]);
+  }
+
   /** After the live containers (and the forgetting of those gone): the departed ones' last rows. */
   private gatherFinal(monotonicNs: bigint, onFinal: (sample: Sample) => void): void {
     const runningPid = (id: string): number | undefined => this.tracked.get(id)?.pid;

@@ -57,3 +57,24 @@ describe('pipeline tick', () => {
     }
   });
 });
+
+describe('pipeline events', () => {
+  test("Docker's oom event tells the sampler which container, and no other event does", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cgflux-pipeline-'));
+    try {
+      const base = defaultConfig('h');
+      const config = { ...base, docker: { ...base.docker, socket: join(dir, 'no-docker.sock') }, self_metrics: { ...base.self_metrics, enabled: false }, outputs: [] };
+      const pipeline = new Pipeline(config, captureLog(), []);
+      const told: string[] = [];
+      pipeline.sampler.oomReported = (id: string) => void told.push(id);
+      const event = (action: string, id: string) => pipeline.registry.emit('event', { time: 1, action, id, name: id.slice(0, 4) });
+      event('oom', 'a'.repeat(64));
+      event('kill', 'b'.repeat(64));
+      event('die', 'c'.repeat(64));
+      assert.deepEqual(told, ['a'.repeat(64)]);
+      await pipeline.close(Date.now() + 100);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -22,7 +22,7 @@ import { COMPOSE, LIMITS, OOM_LIMIT, startFeeders, waitForOomRounds, type Feeder
 const DB = `cgflux_test_real_${process.pid}`;
 const DS_DB = `cgflux_test_real_ds_${process.pid}`;
 const HOST = `dash-${process.pid}`;
-/** Long enough for two readings of the 10 s memory slow counters (oom_kill) to differ. */
+/** Long enough for the OOM container's counts (read every tick: it has a limit) to move across several ticks. */
 const MIN_RUN_MS = 14_000;
 const MAX_RUN_MS = 45_000;
 const DOWNSAMPLED_UID = 'cgflux-influxdb-downsampled';

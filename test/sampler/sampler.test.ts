@@ -242,4 +242,21 @@ describe('Sampler.gather', () => {
     assert.deepEqual(live, [V2_ID]);
     assert.deepEqual(last, [V1_ID, V1_OLD_ID]);
   });
+  test('an OOM Docker reports reaches the collectors that have the hook, with that container\'s state; an unknown container is ignored', () => {
+    const reported: string[] = [];
+    const watching: Collector<{ id: string }> = {
+      name: 'watching',
+      createState: () => ({ id: '' }),
+      collect(ctx, state, out) {
+        state.id = ctx.container.id;
+        out.push({ measurement: 'live', fields: { a: 1n } });
+      },
+      oomReported: (state) => void reported.push(state.id),
+    };
+    const { sampler } = setup(V1_ROOT, (c) => (c.collectors.host.enabled = false), [watching]);
+    sampler.gather([containerInfo(V1_ID, { pid: 4100 }), containerInfo(V2_ID, { pid: 5100 })]);
+    sampler.oomReported(V2_ID);
+    sampler.oomReported(V1_OLD_ID);
+    assert.deepEqual(reported, [V2_ID]);
+  });
 });

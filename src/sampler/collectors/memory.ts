@@ -72,9 +72,10 @@ function copyStat<K extends string>(fields: Row['fields'], stat: Partial<Record<
 
 /**
  * The files that are not read every tick, with their last values (shipped every tick). The limit
- * is re-read every LIMITS_REFRESH_NS; peak and OOM counts every SLOW_COUNTERS_REFRESH_NS; the
- * failure count every tick while a limit is set, else with the slow counters (a usage that has no
- * limit of its own cannot fail against it: the kernel counts a failure on the limit that was hit).
+ * is re-read every LIMITS_REFRESH_NS; the peak every SLOW_COUNTERS_REFRESH_NS (and after an OOM
+ * kill); failure and OOM counts every tick while a limit is set, else with the peak (a usage
+ * that has no limit of its own cannot fail against it: the kernel counts a failure on the limit
+ * that was hit, and a global OOM kill, the one left, is also reported by Docker).
  */
 interface Slow {
   limitAt?: bigint;
@@ -130,13 +131,13 @@ function readV1(ctx: CollectorContext, state: MemoryState, dir: string, fields: 
   copyStat(fields, readFlatKeyed(ctx, NAME, p.stat, V1_STAT_KEYS), V1_STAT_FIELDS);
   const slow = state.slow;
   const countersDue = refreshLimit(ctx, slow, p.limit, parseV1Limit);
-  if (countersDue) {
-    slow.maxUsage = readParsed(ctx, NAME, p.maxUsage, parseSingleU64);
+  if (countersDue) slow.maxUsage = readParsed(ctx, NAME, p.maxUsage, parseSingleU64);
+  if (countersDue || limited(slow)) {
+    slow.failCount = readParsed(ctx, NAME, p.failcnt, parseSingleU64);
     // oom_kill appeared in memory.oom_control with Linux 4.13; v1 has no separate OOM event count.
     const oom = readFlatKeyed(ctx, NAME, p.oomControl, OOM_CONTROL_KEYS);
     slow.oomEvents = slow.oomKill = oom?.oom_kill;
   }
-  if (countersDue || limited(slow)) slow.failCount = readParsed(ctx, NAME, p.failcnt, parseSingleU64);
   copySlow(fields, slow, raw);
   return { raw, limit: slow.limit };
 }
@@ -168,6 +169,10 @@ export function createMemoryCollector(): Collector<MemoryState> {
   return {
     name: NAME,
     createState: () => ({ slow: {} }),
+    // The OOM counts (and the peak, which an OOM follows) are read at the next tick, not in 30 s.
+    oomReported(state) {
+      state.slow.countersAt = undefined;
+    },
     collect(ctx, state, out) {
       const { version, dirs } = ctx.cgroup;
       const dir = version === 2 ? dirs.unified : dirs.memory;

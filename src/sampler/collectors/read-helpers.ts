@@ -86,11 +86,13 @@ export function filePaths<K extends string>(cached: FilePaths<K> | undefined, di
 export const LIMITS_REFRESH_NS = 30_000_000_000n;
 
 /**
- * Slow counters (v1 `memory.max_usage_in_bytes`, `memory.oom_control`, `memory.failcnt` while no
- * limit can be hit; v2 `memory.peak`, `memory.events`): monotonic, so reading them less often
- * loses nothing but latency. Read every 10 s, shipped every tick from the last reading.
+ * Slow counters (v1 `memory.max_usage_in_bytes`, and `memory.oom_control`, `memory.failcnt` while
+ * no limit can be hit; v2 `memory.peak`, and `memory.events` while no limit can be hit):
+ * monotonic or a peak, so reading them less often loses nothing but latency. Read every 30 s and
+ * at the next tick after Docker reports an OOM kill in the container, shipped every tick from the
+ * last reading. At the default 10 s interval a 10 s period read these files every tick.
  */
-export const SLOW_COUNTERS_REFRESH_NS = 10_000_000_000n;
+export const SLOW_COUNTERS_REFRESH_NS = 30_000_000_000n;
 
 /**
  * How early a refresh may come. A tick's time is taken when it starts, which jitters by

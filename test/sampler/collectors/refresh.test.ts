@@ -1,6 +1,6 @@
-// Limits and slow counters are not read every tick: limits on the first tick and every 30 s,
-// peak/OOM counts every 10 s, v1 failcnt every tick while a limit is set. Their values ship every
-// tick from the last reading.
+// Limits and slow counters are not read every tick: limits on the first tick and every 30 s, the
+// peak every 30 s and after Docker reports an OOM kill, failure and OOM counts every tick while a
+// limit is set (with the peak otherwise). Their values ship every tick from the last reading.
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,7 +35,7 @@ describe('limits and slow counters', () => {
     // At a 1 s interval the 10th tick is the first due, as without the slack.
     assert.equal(isDue(0n, 9n * S + 2n * ms, 10n * S), false);
     assert.equal(LIMITS_REFRESH_NS, 30n * S);
-    assert.equal(SLOW_COUNTERS_REFRESH_NS, 10n * S);
+    assert.equal(SLOW_COUNTERS_REFRESH_NS, 30n * S);
   });
 
   test('cpu v1: a new quota (docker update) shows once 30 s passed, the cached limit ships meanwhile', () => {
@@ -77,7 +77,7 @@ describe('limits and slow counters', () => {
     assert.equal(run.collect({ monotonicNs: 31n * S })[0].fields.limit_cpus, 0.5);
   });
 
-  test('memory v1: limit every 30 s; max_usage and oom_kill every 10 s; failcnt every tick under a limit', () => {
+  test('memory v1: limit and max_usage every 30 s; failcnt and oom_kill every tick under a limit', () => {
     const paths = v1Paths(join(root, 'v1'), V1_ID);
     const dir = paths.dirs.memory!;
     const run = runCollector(createMemoryCollector(), paths);
@@ -88,10 +88,11 @@ describe('limits and slow counters', () => {
     writeFileSync(join(dir, 'memory.failcnt'), '4\n');
     writeFileSync(join(dir, 'memory.oom_control'), 'oom_kill_disable 0\nunder_oom 0\noom_kill 2\n');
     const second = run.collect({ monotonicNs: 1n * S })[0].fields;
-    assert.deepEqual([second.limit, second.max_usage, second.fail_count, second.oom_kill, second.oom_events], [268435456n, 134217728n, 4n, 1n, 1n]);
+    assert.deepEqual([second.limit, second.max_usage, second.fail_count, second.oom_kill, second.oom_events], [268435456n, 134217728n, 4n, 2n, 2n]);
     const tenth = run.collect({ monotonicNs: 10n * S })[0].fields;
-    assert.deepEqual([tenth.limit, tenth.max_usage, tenth.fail_count, tenth.oom_kill, tenth.oom_events], [268435456n, 200000000n, 4n, 2n, 2n]);
-    assert.equal(run.collect({ monotonicNs: 30n * S })[0].fields.limit, 536870912n);
+    assert.deepEqual([tenth.limit, tenth.max_usage], [268435456n, 134217728n]);
+    const thirtieth = run.collect({ monotonicNs: 30n * S })[0].fields;
+    assert.deepEqual([thirtieth.limit, thirtieth.max_usage], [536870912n, 200000000n]);
   });
 
   test('memory: between two readings of the peak, max_usage is at least the charge read this tick', () => {
@@ -106,16 +107,40 @@ describe('limits and slow counters', () => {
     assert.equal(run.collect({ monotonicNs: 2n * S })[0].fields.max_usage, above);
   });
 
-  test('memory v1 without a limit: failcnt cannot move, read with the slow counters', () => {
+  test('memory v1 without a limit: failcnt cannot move, read with the slow counters every 30 s', () => {
     const paths = v1Paths(join(root, 'v1'), V1_OLD_ID);
     const run = runCollector(createMemoryCollector(), paths, containerInfo(V1_OLD_ID));
     assert.equal(run.collect({ monotonicNs: 0n })[0].fields.fail_count, 0n);
     writeFileSync(join(paths.dirs.memory!, 'memory.failcnt'), '7\n');
-    assert.equal(run.collect({ monotonicNs: 9n * S })[0].fields.fail_count, 0n);
-    assert.equal(run.collect({ monotonicNs: 10n * S })[0].fields.fail_count, 7n);
+    assert.equal(run.collect({ monotonicNs: 10n * S })[0].fields.fail_count, 0n);
+    assert.equal(run.collect({ monotonicNs: 29n * S })[0].fields.fail_count, 0n);
+    assert.equal(run.collect({ monotonicNs: 30n * S })[0].fields.fail_count, 7n);
   });
 
-  test('memory v2: memory.max every 30 s; memory.events every tick under a limit; memory.peak every 10 s', () => {
+  test('memory v1 without a limit: an OOM kill Docker reports is read at the next tick, not in 30 s', () => {
+    const root1 = mkdtempSync(join(tmpdir(), 'cgflux-oom-'));
+    try {
+      cpSync(V1_ROOT, root1, { recursive: true });
+      const paths = v1Paths(root1, V1_OLD_ID);
+      const collector = createMemoryCollector();
+      const run = runCollector(collector, paths, containerInfo(V1_OLD_ID));
+      const first = run.collect({ monotonicNs: 0n })[0].fields;
+      assert.equal(first.oom_kill, undefined, 'this older kernel has no oom_kill key');
+      writeFileSync(join(paths.dirs.memory!, 'memory.oom_control'), 'oom_kill_disable 0\nunder_oom 0\noom_kill 1\n');
+      writeFileSync(join(paths.dirs.memory!, 'memory.max_usage_in_bytes'), '999999999\n');
+      assert.equal(run.collect({ monotonicNs: 5n * S })[0].fields.oom_kill, undefined, 'not due yet');
+      collector.oomReported!(run.state as Parameters<NonNullable<typeof collector.oomReported>>[0]);
+      const after = run.collect({ monotonicNs: 6n * S })[0].fields;
+      assert.deepEqual([after.oom_kill, after.oom_events, after.max_usage], [1n, 1n, 999999999n]);
+      writeFileSync(join(paths.dirs.memory!, 'memory.oom_control'), 'oom_kill_disable 0\nunder_oom 0\noom_kill 2\n');
+      assert.equal(run.collect({ monotonicNs: 35n * S })[0].fields.oom_kill, 1n, 'the period starts again from the report');
+      assert.equal(run.collect({ monotonicNs: 36n * S })[0].fields.oom_kill, 2n);
+    } finally {
+      rmSync(root1, { recursive: true, force: true });
+    }
+  });
+
+  test('memory v2: memory.max and memory.peak every 30 s; memory.events every tick under a limit', () => {
     const paths = v2CgroupfsPaths(join(root, 'v2'));
     const dir = paths.dirs.unified!;
     const run = runCollector(createMemoryCollector(), paths);
@@ -125,8 +150,9 @@ describe('limits and slow counters', () => {
     writeFileSync(join(dir, 'memory.events'), 'low 0\nhigh 0\nmax 99\noom 5\noom_kill 4\n');
     const second = run.collect({ monotonicNs: 1n * S })[0].fields;
     assert.deepEqual([second.limit, second.max_usage, second.fail_count, second.oom_events, second.oom_kill], [first.limit, first.max_usage, 99n, 5n, 4n]);
-    assert.equal(run.collect({ monotonicNs: 10n * S })[0].fields.max_usage, 999999999n);
-    assert.equal(run.collect({ monotonicNs: 30n * S })[0].fields.limit, 1073741824n);
+    assert.equal(run.collect({ monotonicNs: 10n * S })[0].fields.max_usage, first.max_usage);
+    const thirtieth = run.collect({ monotonicNs: 30n * S })[0].fields;
+    assert.deepEqual([thirtieth.limit, thirtieth.max_usage], [1073741824n, 999999999n]);
   });
 
   test('pids: pids.max every 30 s', () => {

@@ -49,6 +49,8 @@ export interface CollectorRun {
   ctx: CollectorContext;
   errors: ReadErrors;
   files: KeptFiles;
+  /** The collector's state for this container (for its hooks: departed, oomReported). */
+  state: unknown;
   /** One tick of the collector at the given clock and host snapshot. */
   collect(tick?: { monotonicNs?: bigint; host?: HostSnapshot }): Row[];
 }
@@ -64,7 +66,7 @@ export function runCollector(collector: Collector, cgroup: CgroupPaths, containe
   };
   const state = collector.createState();
   return {
-    ctx, errors, files,
+    ctx, errors, files, state,
     collect(tick = {}) {
       ctx.monotonicNs = tick.monotonicNs ?? ctx.monotonicNs;
       ctx.host = tick.host ?? ctx.host;
