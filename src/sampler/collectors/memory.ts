@@ -75,7 +75,8 @@ function copyStat<K extends string>(fields: Row['fields'], stat: Partial<Record<
  * is re-read every LIMITS_REFRESH_NS; the peak every SLOW_COUNTERS_REFRESH_NS (and after an OOM
  * kill); failure and OOM counts every tick while a limit is set, else with the peak (a usage
  * that has no limit of its own cannot fail against it: the kernel counts a failure on the limit
- * that was hit, and a global OOM kill, the one left, is also reported by Docker).
+ * that was hit; what kills in it is the host's OOM killer, seen within 30 s, or at the next tick
+ * when Docker reports it).
  */
 interface Slow {
   limitAt?: bigint;
