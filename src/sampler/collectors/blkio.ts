@@ -125,6 +125,7 @@ export function createBlkioCollector(): Collector<BlkioState> {
     }
     const { chosen, from, readable, malformed } = read;
     if (malformed > 0) ctx.errors.count(NAME, 'malformed', malformed);
+    const wasIdle = files.idle === true;
     files.idle = false;
     if (readable === 0) {
       files.chosen = undefined;
@@ -133,7 +134,8 @@ export function createBlkioCollector(): Collector<BlkioState> {
     if (all) files.fullAt = ctx.monotonicNs;
     const sources = all ? files.sources : files.chosen!;
     if (everyPopulated(chosen)) files.chosen = [...new Set(from.values())].sort((a, b) => a - b).map((s) => sources[s]);
-    else if (all && chosen.size === 0) {
+    // Still no device: an idle container stays on the last source alone until the full read.
+    else if (chosen.size === 0 && (all || wasIdle)) {
       files.chosen = [files.sources[files.sources.length - 1]];
       files.idle = true;
     } else files.chosen = undefined;

@@ -211,6 +211,8 @@ test('v1: while no source lists a device only the throttle files are read; a dev
     writeFileSync(`${dir}/blkio.bfq.io_service_bytes_recursive`, rw('8:0', 100, 0));
     writeFileSync(`${dir}/blkio.bfq.io_serviced_recursive`, rw('8:0', 1, 0));
     assert.deepEqual(tick(1n), idle);
+    assert.deepEqual(tick(2n), idle, 'a tick that finds no device in the throttle files keeps reading them alone');
+    assert.deepEqual(tick(59n), idle);
     assert.deepEqual(tick(60n), [
       [{ device: '8:0' }, fields(100n, 0n, 100n, 1n, 0n, 1n)],
       [{ device: 'total' }, fields(100n, 0n, 100n, 1n, 0n, 1n)],
