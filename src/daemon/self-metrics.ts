@@ -7,6 +7,7 @@
 // Each family is declared integer (default; rows carry bigint) or float (`{ float: true }`; rows
 // carry number), because a field must never change type between points.
 import type { FieldValue, Row } from '../model.js';
+import { escapeHelp, escapeLabelValue, formatPromValue } from './prom-text.js';
 
 export type MetricType = 'counter' | 'gauge';
 export type Labels = Readonly<Record<string, string>>;
@@ -73,30 +74,6 @@ interface Sample {
   family: Family;
   labels: LabelSet;
   value: number;
-}
-
-/** Prometheus text format 0.0.4 escaping of a label value: backslash, double quote, newline. */
-export function escapeLabelValue(value: string): string {
-  let out = '';
-  for (const ch of value) {
-    if (ch === '\\') out += '\\\\';
-    else if (ch === '"') out += '\\"';
-    else if (ch === '\n') out += '\\n';
-    else out += ch;
-  }
-  return out;
-}
-
-/** HELP text escaping: backslash and newline only. */
-export function escapeHelp(help: string): string {
-  return help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-}
-
-export function formatPromValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return String(v);
 }
 
 export class MetricsRegistry {
