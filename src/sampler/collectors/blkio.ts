@@ -1,7 +1,8 @@
 // docker_container_blkio: bytes and operations per block device plus a `total` row.
 // v1 may count the same I/O in up to three layers (BFQ, legacy CFQ, throttle): per device the first
 // populated one is used, in runc's order, never a sum; once known only that source is read (all of
-// them every 60 s). v2 reads io.stat. See docs/metrics.md for the throttle-rule caveat on v1.
+// them every 60 s); an idle container watches the layer this host's I/O was last found in. v2
+// reads io.stat. See docs/metrics.md for the throttle-rule caveat on v1.
 import { defineCollector, type Collector, type CollectorContext } from '../collector.js';
 import type { Row } from '../../model.js';
 import { existsSync } from 'node:fs';
@@ -25,17 +26,22 @@ interface V1Files {
   dir: string;
   /** Absolute [bytes, ios] paths of the sources that exist in this cgroup, in priority order. */
   sources: Array<readonly [string, string]>;
+  /** Each source's layer: its index in V1_SOURCES (0 BFQ, 1 CFQ, 2 throttle). */
+  layers: number[];
   /**
    * The sources the devices were taken from, when every device was populated: only those are read
    * until the next full read (FULL_READ_NS). Counters only grow, so a populated device keeps its
    * source; what a partial read can miss (a higher-priority source starting to count, a device
-   * appearing in another source) shows at the next full read. When no source lists a device (no
-   * I/O yet, or a recent kernel that counts nothing without a throttle rule: see docs/metrics.md),
-   * only the last source is read, and a device seen there brings a full read at once.
-   * Undefined: read every source.
+   * appearing in another source) shows at the next full read. Undefined: read every source,
+   * unless `idle`.
    */
   chosen?: Array<readonly [string, string]>;
-  /** `chosen` is the last source alone because no source listed a device. */
+  /**
+   * No source listed a device (no I/O yet, or a recent kernel that counts nothing without a
+   * throttle rule: see docs/metrics.md): one source is watched until the full read, the layer
+   * where the host's containers' I/O was last found (the throttle layer until any is), and a
+   * device seen there brings a full read at once.
+   */
   idle?: boolean;
   /** When every source was last read. */
   fullAt?: bigint;
@@ -55,11 +61,14 @@ const NO_DEVICES: ReturnType<typeof parseBlkioV1> = Object.freeze({ devices: new
 /** Which source files this cgroup has, probed once (a file missing on this kernel is not an error). */
 function probeV1(dir: string): V1Files {
   const sources: Array<readonly [string, string]> = [];
-  for (const names of V1_SOURCES) {
+  const layers: number[] = [];
+  for (const [layer, names] of V1_SOURCES.entries()) {
     const found = names.find(([bytes, ios]) => existsSync(`${dir}/${bytes}`) && existsSync(`${dir}/${ios}`));
-    if (found) sources.push([`${dir}/${found[0]}`, `${dir}/${found[1]}`]);
+    if (!found) continue;
+    sources.push([`${dir}/${found[0]}`, `${dir}/${found[1]}`]);
+    layers.push(layer);
   }
-  return { dir, sources };
+  return { dir, sources, layers };
 }
 
 function populated(d: DeviceIo): boolean {
@@ -78,6 +87,13 @@ function everyPopulated(chosen: Map<string, DeviceIo>): boolean {
   if (chosen.size === 0) return false;
   for (const d of chosen.values()) if (!populated(d)) return false;
   return true;
+}
+
+/** The highest-priority layer a populated device was taken from (`from`: indexes of a full read's sources). */
+function firstPopulatedLayer(chosen: Map<string, DeviceIo>, from: Map<string, number>, layers: readonly number[]): number | undefined {
+  let layer: number | undefined;
+  for (const [id, s] of from) if (populated(chosen.get(id)!) && (layer === undefined || layers[s] < layer)) layer = layers[s];
+  return layer;
 }
 
 function row(tags: Readonly<Record<string, string>>, d: DeviceIo): Row {
@@ -102,6 +118,18 @@ interface BlkioState {
 
 export function createBlkioCollector(): Collector<BlkioState> {
   let devices: BlockDevices | undefined;
+  /**
+   * The layer (V1_SOURCES index) where a full read last found a container's I/O: the same kernel
+   * and disks for every container, so an idle one watches it. On a BFQ disk without a throttle rule
+   * only BFQ counts, and watching the throttle layer showed a container's first I/O up to 60 s late.
+   */
+  let ioLayer: number | undefined;
+
+  /** The one source an idle container reads between full reads. */
+  function watched(files: V1Files): readonly [string, string] {
+    const i = ioLayer === undefined ? -1 : files.layers.indexOf(ioLayer);
+    return files.sources[i >= 0 ? i : files.sources.length - 1];
+  }
 
   function devicesFor(sysRoot: string): BlockDevices {
     if (!devices || devices.sysRoot !== sysRoot) devices = new BlockDevices(sysRoot);
@@ -116,8 +144,8 @@ export function createBlkioCollector(): Collector<BlkioState> {
       ctx.errors.count(NAME, 'missing');
       return undefined;
     }
-    let all = files.chosen === undefined || isDue(files.fullAt, ctx.monotonicNs, FULL_READ_NS);
-    let read = readSources(ctx, all ? files.sources : files.chosen!);
+    let all = (files.chosen === undefined && !files.idle) || isDue(files.fullAt, ctx.monotonicNs, FULL_READ_NS);
+    let read = readSources(ctx, all ? files.sources : files.idle ? [watched(files)] : files.chosen!);
     // The first device of an idle container: every source, so that it is taken from the right one.
     if (!all && files.idle && read.chosen.size > 0) {
       all = true;
@@ -131,14 +159,19 @@ export function createBlkioCollector(): Collector<BlkioState> {
       files.chosen = undefined;
       return undefined;
     }
-    if (all) files.fullAt = ctx.monotonicNs;
-    const sources = all ? files.sources : files.chosen!;
-    if (everyPopulated(chosen)) files.chosen = [...new Set(from.values())].sort((a, b) => a - b).map((s) => sources[s]);
-    // Still no device: an idle container stays on the last source alone until the full read.
-    else if (chosen.size === 0 && (all || wasIdle)) {
-      files.chosen = [files.sources[files.sources.length - 1]];
-      files.idle = true;
-    } else files.chosen = undefined;
+    if (all) {
+      files.fullAt = ctx.monotonicNs;
+      const layer = firstPopulatedLayer(chosen, from, files.layers);
+      if (layer !== undefined) ioLayer = layer;
+    }
+    if (everyPopulated(chosen)) {
+      const sources = all ? files.sources : files.chosen!;
+      files.chosen = [...new Set(from.values())].sort((a, b) => a - b).map((s) => sources[s]);
+    } else {
+      files.chosen = undefined;
+      // Still no device: an idle container stays on one source until the full read.
+      files.idle = chosen.size === 0 && (all || wasIdle);
+    }
     return chosen;
   }
 

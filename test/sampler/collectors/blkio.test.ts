@@ -134,18 +134,28 @@ function blkioDir(files: Record<string, string>): { root: string; dir: string } 
 const IDLE = 'Total 0\n';
 const rw = (dev: string, r: number, w: number) => `${dev} Read ${r}\n${dev} Write ${w}\n${dev} Sync 0\n${dev} Async ${r + w}\n${dev} Discard 0\n${dev} Total ${r + w}\n`;
 
-/** One collector on V1_ID in `root`, ticked at a chosen clock (the harness's own collect() uses the real one). */
-function clockedTicks(root: string): { h: ReturnType<typeof v1>; tick: (seconds: bigint) => ReturnType<typeof view> } {
+/**
+ * A collector (a fresh one, or `collector`: one collector serves every container of a host) on
+ * V1_ID in `root`, ticked at a chosen clock (the harness's own collect() uses the real one);
+ * `reads` holds the file names read by the last tick.
+ */
+function clockedTicks(root: string, collector = createBlkioCollector()): { h: ReturnType<typeof v1>; tick: (seconds: bigint) => ReturnType<typeof view>; reads: string[] } {
   const h = v1(V1_ID, root);
-  const collector = createBlkioCollector();
   h.collect(createBlkioCollector()); // names the reads' collector
+  const reads: string[] = [];
+  const read = h.ctx.read;
+  h.ctx.read = (path, mode) => {
+    reads.push(path.slice(path.lastIndexOf('/') + 1));
+    return read(path, mode);
+  };
   const tick = (seconds: bigint) => {
+    reads.length = 0;
     h.ctx.monotonicNs = seconds * 1_000_000_000n;
     const out: Row[] = [];
     collector.collect(h.ctx, h.stateOf(collector), out);
     return view(out);
   };
-  return { h, tick };
+  return { h, tick, reads };
 }
 
 test('v1, no I/O yet: a bytes file that lists no device spares the read of its ios file (same device list)', () => {
@@ -204,7 +214,7 @@ test('v1: while no source lists a device only the throttle files are read; a dev
     'blkio.throttle.io_service_bytes_recursive': IDLE, 'blkio.throttle.io_serviced_recursive': IDLE,
   });
   try {
-    const { h, tick } = clockedTicks(root);
+    const { h, tick, reads } = clockedTicks(root);
     const idle = [[{ device: 'total' }, fields(0n, 0n, 0n, 0n, 0n, 0n)]];
     assert.deepEqual(tick(0n), idle);
     // Only BFQ counts (a bfq disk, no throttle rule): not read until the next full read.
@@ -212,6 +222,7 @@ test('v1: while no source lists a device only the throttle files are read; a dev
     writeFileSync(`${dir}/blkio.bfq.io_serviced_recursive`, rw('8:0', 1, 0));
     assert.deepEqual(tick(1n), idle);
     assert.deepEqual(tick(2n), idle, 'a tick that finds no device in the throttle files keeps reading them alone');
+    assert.deepEqual(reads, ['blkio.throttle.io_service_bytes_recursive']);
     assert.deepEqual(tick(59n), idle);
     assert.deepEqual(tick(60n), [
       [{ device: '8:0' }, fields(100n, 0n, 100n, 1n, 0n, 1n)],
@@ -239,5 +250,69 @@ test('v1: while no source lists a device only the throttle files are read; a dev
     ]);
   } finally {
     rmSync(second.root, { recursive: true, force: true });
+  }
+});
+
+test('v1: an idle container watches the layer where the host\'s I/O was last found, so its first I/O shows at the next tick', () => {
+  const busy = blkioDir({
+    'blkio.bfq.io_service_bytes_recursive': rw('8:0', 4096, 0) + 'Total 4096\n', 'blkio.bfq.io_serviced_recursive': rw('8:0', 1, 0) + 'Total 1\n',
+    'blkio.throttle.io_service_bytes_recursive': IDLE, 'blkio.throttle.io_serviced_recursive': IDLE,
+  });
+  const quiet = blkioDir({
+    'blkio.bfq.io_service_bytes_recursive': IDLE, 'blkio.bfq.io_serviced_recursive': IDLE,
+    'blkio.throttle.io_service_bytes_recursive': IDLE, 'blkio.throttle.io_serviced_recursive': IDLE,
+  });
+  try {
+    // One collector for the host: a BFQ disk without a throttle rule, where only BFQ counts.
+    const collector = createBlkioCollector();
+    const a = clockedTicks(busy.root, collector);
+    const b = clockedTicks(quiet.root, collector);
+    const idle = [[{ device: 'total' }, fields(0n, 0n, 0n, 0n, 0n, 0n)]];
+    assert.deepEqual(a.tick(0n), [
+      [{ device: '8:0' }, fields(4096n, 0n, 4096n, 1n, 0n, 1n)],
+      [{ device: 'total' }, fields(4096n, 0n, 4096n, 1n, 0n, 1n)],
+    ]);
+    assert.deepEqual(b.tick(0n), idle);
+    assert.deepEqual(b.tick(1n), idle);
+    assert.deepEqual(b.reads, ['blkio.bfq.io_service_bytes_recursive'], 'one file per idle tick, in the layer that counts here');
+    writeFileSync(`${quiet.dir}/blkio.bfq.io_service_bytes_recursive`, rw('8:0', 100, 0));
+    writeFileSync(`${quiet.dir}/blkio.bfq.io_serviced_recursive`, rw('8:0', 1, 0));
+    assert.deepEqual(b.tick(2n), [
+      [{ device: '8:0' }, fields(100n, 0n, 100n, 1n, 0n, 1n)],
+      [{ device: 'total' }, fields(100n, 0n, 100n, 1n, 0n, 1n)],
+    ]);
+    assert.deepEqual(b.reads.slice(0, 1), ['blkio.bfq.io_service_bytes_recursive']);
+    assert.equal(a.h.errors.total() + b.h.errors.total(), 0);
+  } finally {
+    rmSync(busy.root, { recursive: true, force: true });
+    rmSync(quiet.root, { recursive: true, force: true });
+  }
+});
+
+test('v1: an idle container already watching the throttle layer moves to the layer where I/O is found later', () => {
+  const quiet = blkioDir({
+    'blkio.bfq.io_service_bytes_recursive': IDLE, 'blkio.bfq.io_serviced_recursive': IDLE,
+    'blkio.throttle.io_service_bytes_recursive': IDLE, 'blkio.throttle.io_serviced_recursive': IDLE,
+  });
+  const later = blkioDir({
+    'blkio.bfq.io_service_bytes_recursive': IDLE, 'blkio.bfq.io_serviced_recursive': IDLE,
+    'blkio.throttle.io_service_bytes_recursive': IDLE, 'blkio.throttle.io_serviced_recursive': IDLE,
+  });
+  try {
+    const collector = createBlkioCollector();
+    const b = clockedTicks(quiet.root, collector);
+    const a = clockedTicks(later.root, collector);
+    b.tick(0n);
+    assert.equal(b.tick(1n).length, 1);
+    assert.deepEqual(b.reads, ['blkio.throttle.io_service_bytes_recursive'], 'nothing learned yet: the throttle layer');
+    // Another container, first seen with I/O in BFQ: its first (full) read teaches the host's layer.
+    writeFileSync(`${later.dir}/blkio.bfq.io_service_bytes_recursive`, rw('8:0', 512, 0));
+    writeFileSync(`${later.dir}/blkio.bfq.io_serviced_recursive`, rw('8:0', 1, 0));
+    assert.equal(a.tick(30n).length, 2);
+    b.tick(31n);
+    assert.deepEqual(b.reads, ['blkio.bfq.io_service_bytes_recursive']);
+  } finally {
+    rmSync(quiet.root, { recursive: true, force: true });
+    rmSync(later.root, { recursive: true, force: true });
   }
 });
