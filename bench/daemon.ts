@@ -58,7 +58,7 @@ async function main(): Promise<void> {
         const d = await measureDaemonCpu({ intervalMs, warmupMs, ticks, label: `${BENCH_LABEL}=${process.pid}`, containers, nodeArgs, cli });
         const main_ = d.per_tick_ms_by_thread.main;
         process.stdout.write(
-          `${cli ?? 'dist/src/cli.js'}${variant.length ? ` ${variant.join(' ')}` : ''} at ${values.interval}: ${d.per_tick_ms.toFixed(2)} ms per tick (main ${main_.toFixed(2)}, helper ${(d.per_tick_ms_by_thread.helper ?? 0).toFixed(2)}), ` +
+          `${cli ?? 'dist/src/cli.js'}${variant.length ? ` ${variant.join(' ')}` : ''} at ${values.interval}: ${d.per_tick_ms.toFixed(2)} ms per tick, mean of ${d.ticks} (median ${d.per_tick_median_ms.toFixed(2)}; main ${main_.toFixed(2)}, helper ${(d.per_tick_ms_by_thread.helper ?? 0).toFixed(2)}), ` +
             `${d.us_per_container_sample.toFixed(1)} µs per container-sample, user/sys ${d.stat_user_ms}/${d.stat_sys_ms} ms, ` +
             `${d.minor_faults_per_tick.toFixed(0)} page faults per tick, RSS ${d.rss_mb.toFixed(0)} MB` +
             `${d.complaints.length ? `; said: ${d.complaints.slice(0, 2).join(' | ')}` : ''}\n` +

@@ -3,7 +3,8 @@
 // What users pay is every thread of that process (main, libuv pool, V8 workers and GC), between
 // ticks too, so the CPU is read from /proc/<pid>/task/*/schedstat over a window of whole
 // intervals after a warm-up. The window starts half an interval after a slot, so it holds
-// exactly `ticks` ticks. The warm-up is counted in ticks, not seconds: V8 optimises a function
+// exactly `ticks` ticks, and it spans whole minutes: the 30 s and 60 s refreshes fall into it as
+// often as they do in a user's day, so the mean over it is what a tick costs on average. The warm-up is counted in ticks, not seconds: V8 optimises a function
 // after so many calls, so at 10 s the code is still warming for minutes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,13 +22,13 @@ export interface DaemonCpuResult {
   window_s: number;
   /** CPU of all threads over the window, ms. */
   cpu_ms: number;
-  /** The window's CPU ÷ its ticks (a mean: other work on a shared machine adds to some intervals). */
-  per_tick_mean_ms: number;
-  /** Median of the per-interval CPU: the figure the ratios use. */
+  /** The window's CPU ÷ its ticks over whole minutes: what a user pays, and the figure the ratios use. */
   per_tick_ms: number;
+  /** Median of the per-interval CPU: a typical tick, without the 30 s and 60 s refreshes. */
+  per_tick_median_ms: number;
   /** CPU of all threads in each interval of the window, in order: how far the warm-up had gone. */
   per_tick_series_ms: number[];
-  /** per_tick_ms ÷ containers. */
+  /** per_tick_ms ÷ containers (the mean). */
   us_per_container_sample: number;
   /** The same window from /proc/<pid>/stat (10 ms resolution): user and system time, a cross-check. */
   stat_user_ms: number;
@@ -45,6 +46,7 @@ export interface DaemonCpuResult {
 export interface DaemonCpuOptions {
   intervalMs: number;
   warmupMs: number;
+  /** Rounded up to whole minutes when the interval divides one. */
   ticks: number;
   /** Only containers with this label (key=value) are sampled: others on a shared host are not ours. */
   label: string;
@@ -56,6 +58,16 @@ export interface DaemonCpuOptions {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The longest refresh period of the collectors (blkio's full read): a window spans whole ones. */
+const REFRESH_CYCLE_MS = 60_000;
+
+/** `ticks` rounded up to a whole number of refresh cycles, when the interval divides one. */
+export function wholeCycleTicks(intervalMs: number, ticks: number): number {
+  if (REFRESH_CYCLE_MS % intervalMs !== 0) return ticks;
+  const perCycle = REFRESH_CYCLE_MS / intervalMs;
+  return Math.ceil(ticks / perCycle) * perCycle;
+}
 
 /**
  * ns on CPU of every thread of `pid`: the main thread (tid = pid) as "main", the others (libuv
@@ -161,7 +173,8 @@ export function startDaemon(o: Pick<DaemonCpuOptions, 'intervalMs' | 'label' | '
 }
 
 /** Runs `cgflux run` from dist/ (built by the caller) and measures one window of whole ticks. */
-export async function measureDaemonCpu(o: DaemonCpuOptions): Promise<DaemonCpuResult> {
+export async function measureDaemonCpu(options: DaemonCpuOptions): Promise<DaemonCpuResult> {
+  const o = { ...options, ticks: wholeCycleTicks(options.intervalMs, options.ticks) };
   const daemon = startDaemon(o);
   const { complaints } = daemon;
   try {
@@ -196,10 +209,10 @@ export async function measureDaemonCpu(o: DaemonCpuOptions): Promise<DaemonCpuRe
       containers: o.containers,
       window_s: windowS,
       cpu_ms: cpuMs,
-      per_tick_mean_ms: cpuMs / o.ticks,
-      per_tick_ms: median(series),
+      per_tick_ms: cpuMs / o.ticks,
+      per_tick_median_ms: median(series),
       per_tick_series_ms: series,
-      us_per_container_sample: (median(series) * 1000) / o.containers,
+      us_per_container_sample: (cpuMs * 1000) / o.ticks / o.containers,
       stat_user_ms: stat1.userMs - stat0.userMs,
       stat_sys_ms: stat1.sysMs - stat0.sysMs,
       minor_faults_per_tick: (stat1.minorFaults - stat0.minorFaults) / o.ticks,
