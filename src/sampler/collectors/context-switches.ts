@@ -13,9 +13,12 @@ import { cgroupIdOf, type KernelSwitches, type MethodSetting } from '../kernel-s
 import type { SwitchCounts } from '../kernel-switches/protocol.js';
 import { sharedKernelSwitches, TickSnapshot } from '../kernel-switches/shared.js';
 import { Departures } from '../kernel-switches/departures.js';
+import { LIMITS_REFRESH_NS, isDue } from './read-helpers.js';
 
 export const CONTEXT_SWITCHES_MEASUREMENT = 'docker_container_context_switches';
 const NAME = 'context_switches';
+/** The longest an idle container's (kernel-counted) task lists go unread: the limits' period. */
+const LISTS_REFRESH_NS = LIMITS_REFRESH_NS;
 
 interface ThreadSeen {
   path: string;
@@ -42,6 +45,8 @@ interface ContainerThreads {
   departing?: boolean;
   /** The last kernel-counted row (frozen) and the counts it was made of: an idle container's repeat. */
   kernelRow?: { voluntary: bigint; involuntary: bigint; threads: number; processes: number; row: Row };
+  /** Tick (monotonic ns) whose task lists the last kernel row's threads and processes come from. */
+  listedAtNs?: bigint;
 }
 
 const KERNEL_TAGS = Object.freeze({ method: 'kernel' });
@@ -140,6 +145,21 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
     return true;
   }
 
+  /**
+   * A task cannot start or end without a switch counted in its cgroup (a thread's last switch is
+   * out of TASK_DEAD; a new one runs only once something else is switched out, or on an idle CPU
+   * until it is preempted, sleeps or exits), so while the kernel's counts stand still the last
+   * tick's lists stand: two files fewer per idle container per tick. Read again at least every
+   * LISTS_REFRESH_NS for the corner left (a task that has run without a switch since it began).
+   */
+  function idleLists(ctx: CollectorContext, state: ContainerThreads, counts: SwitchCounts): boolean {
+    const last = state.kernelRow;
+    return (
+      last !== undefined && last.threads >= 0 && last.voluntary === counts.voluntary && last.involuntary === counts.involuntary &&
+      !isDue(state.listedAtNs, ctx.monotonicNs, LISTS_REFRESH_NS)
+    );
+  }
+
   /** The row of kernel counts; the last one again (frozen: the encoder reuses its line) when nothing changed. */
   function kernelRow(state: ContainerThreads, counts: SwitchCounts, listed: ContainerTasks | undefined): Row {
     const threads = listed ? listed.tids.length : -1;
@@ -158,15 +178,17 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
     // The helper reads its map while the host and the first containers are read.
     beginTick: (monotonicNs) => snapshot?.begin(monotonicNs),
     collect(ctx, state, out) {
-      // Counted by the kernel, a row needs the task lists only for its thread and process counts.
-      let counts = taskCounts ? undefined : exact(ctx, state);
-      let listed: ContainerTasks | undefined;
-      if (!counts) {
-        listed = tasks.list(ctx, NAME, true, state.tasks);
-        if (!listed) return;
-        if (taskCounts) counts = exact(ctx, state);
+      // Counted by the kernel, a row needs the task lists only for its thread and process counts,
+      // and not even those while its tasks were not switched out (idleLists).
+      const counts = exact(ctx, state);
+      if (counts && (!taskCounts || idleLists(ctx, state, counts))) {
+        out.push(taskCounts ? state.kernelRow!.row : kernelRow(state, counts, undefined));
+        return;
       }
+      const listed = tasks.list(ctx, NAME, true, state.tasks);
+      if (!listed) return;
       if (counts) {
+        state.listedAtNs = ctx.monotonicNs;
         out.push(kernelRow(state, counts, listed));
         return;
       }

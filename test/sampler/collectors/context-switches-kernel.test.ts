@@ -254,3 +254,44 @@ test('kernel counts that did not change give the same frozen row (its line is re
     fake.cleanup();
   }
 });
+
+test('task counts: while the kernel counts stand still the lists are not read again, until they move or 30 s passed', async () => {
+  const id = statSync(ROOT, { bigint: true }).ino;
+  const fake = forgettingHelper(`v=10; [ $n -gt 3 ] && v=20; printf '${id} %d 3\\nend 0\\n' $v`);
+  try {
+    let lists = 0;
+    const shared = sharedTaskLister();
+    const tasks = { list: (...args: Parameters<TaskLister['list']>) => (lists++, shared.list(...args)) } as unknown as TaskLister;
+    const { kernel, collector, h } = await kernelCollector(fake.path, undefined, { tasks });
+    const [first] = h.collect(collector);
+    const t0 = h.ctx.monotonicNs;
+    const at = (seconds: number): Row => {
+      h.ctx.monotonicNs = t0 + BigInt(seconds) * 1_000_000_000n;
+      const out: Row[] = [];
+      collector.collect(h.ctx, h.stateOf(collector), out);
+      assert.equal(out.length, 1);
+      return out[0];
+    };
+    assert.equal(lists, 1);
+    assert.deepEqual(Object.keys(first.fields).sort(), ['involuntary', 'processes', 'threads', 'voluntary']);
+    // Counts unchanged (10, 3): the same frozen row, threads and processes from the first lists.
+    assert.equal(at(10), first);
+    assert.equal(at(20), first);
+    assert.equal(lists, 1, 'no list read while no task of the cgroup was switched out');
+    // The counts moved: the lists are read with them.
+    const moved = at(30);
+    assert.equal(lists, 2);
+    assert.equal(moved.fields.voluntary, 20n);
+    assert.ok((moved.fields.threads as bigint) >= 1n, `${moved.fields.threads} threads`);
+    assert.equal(at(40), moved);
+    assert.equal(lists, 2);
+    // 30 s after the last lists they are read again, counts moving or not.
+    at(60);
+    assert.equal(lists, 3);
+    at(70);
+    assert.equal(lists, 3);
+    kernel.close();
+  } finally {
+    fake.cleanup();
+  }
+});
