@@ -192,7 +192,7 @@ export function createContextSwitchesCollector(options: ContextSwitchesOptions =
         out.push(kernelRow(state, counts, listed));
         return;
       }
-      const { pids, tids } = listed!;
+      const { pids, tids } = listed;
 
       state.tick++;
       let threads = 0;
