@@ -171,6 +171,7 @@ async function main(): Promise<number> {
     rows.push(['cgflux run: tick at 10 s ÷ tick at 1 s', `${num(real.daemon_tick_cost_vs_shortest['10s'])}×`]);
     rows.push(['real ×50: hot path CPU / container-sample (main thread, back to back)', `${num(real.us_per_container_sample)} µs`]);
     rows.push(['real ×50: raw-read floor (steady-state tick)', `${num(real.floor_us_per_container_sample)} µs (${num(real.files_per_container, 1)} files; first tick ${num(real.first_tick_files_per_container, 1)})`]);
+    rows.push(['real ×50: the same reads 1 s apart (cold, as a deployed tick reads)', `${num(real.cold_floor_us_per_container_sample)} µs`]);
     rows.push(['real ×50: Docker stats API (dockerd+containerd+shims)', `${num(real.stats_api_us_per_container_sample, 0)} µs`]);
     rows.push(['  of which the 50 containers\' shims', `${num(real.stats_api_shims_us_per_container_sample, 0)} µs`]);
     rows.push(['real ×50: stats API client (this process)', `${num(real.stats_api_client_us_per_container_sample, 0)} µs`]);
