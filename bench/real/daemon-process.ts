@@ -4,8 +4,9 @@
 // ticks too, so the CPU is read from /proc/<pid>/task/*/schedstat over a window of whole
 // intervals after a warm-up. The window starts half an interval after a slot, so it holds
 // exactly `ticks` ticks, and it spans whole minutes: the 30 s and 60 s refreshes fall into it as
-// often as they do in a user's day, so the mean over it is what a tick costs on average. The warm-up is counted in ticks, not seconds: V8 optimises a function
-// after so many calls, so at 10 s the code is still warming for minutes.
+// often as they do in a user's day, so the mean over it is what a tick costs on average. The
+// warm-up is counted in ticks, not seconds: V8 optimises a function after so many calls, so at
+// 10 s the code is still warming for minutes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
