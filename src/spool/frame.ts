@@ -29,12 +29,21 @@ export const crc32: (data: Uint8Array, value?: number) => number =
   typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (d, v) => zlib.crc32(d, v) : tableCrc32;
 
 export function encodeFrame(lines: readonly string[]): Buffer {
-  const payload = Buffer.from(lines.join('\n'), 'utf8');
-  const frame = Buffer.allocUnsafe(HEADER_BYTES + payload.length);
+  return encodeFrameBody(lines.join('\n'), lines.length);
+}
+
+/**
+ * The frame of a batch already joined (`lines` lines separated by newlines): the body is encoded
+ * straight into the frame, without a payload buffer copied over, and the caller keeps the one
+ * joined string for its cache (a tick's batch is ~70 KB at 50 containers).
+ */
+export function encodeFrameBody(body: string, lines: number): Buffer {
+  const payloadBytes = Buffer.byteLength(body, 'utf8');
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + payloadBytes);
   frame.writeUInt32LE(FRAME_MAGIC, 0);
-  frame.writeUInt32LE(payload.length, 4);
-  frame.writeUInt32LE(lines.length, 8);
-  payload.copy(frame, HEADER_BYTES);
+  frame.writeUInt32LE(payloadBytes, 4);
+  frame.writeUInt32LE(lines, 8);
+  frame.write(body, HEADER_BYTES, payloadBytes, 'utf8');
   frame.writeUInt32LE(crc32(frame.subarray(HEADER_BYTES), crc32(frame.subarray(8, 12))), 12);
   return frame;
 }

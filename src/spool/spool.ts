@@ -7,7 +7,7 @@
 import type { Logger } from '../log.js';
 import { BodyCache } from './body-cache.js';
 import { DiskQueue } from './disk-queue.js';
-import { encodeFrame } from './frame.js';
+import { encodeFrameBody } from './frame.js';
 import { MemoryStore } from './memory-store.js';
 import { describeFsError } from '../errors/fs-error.js';
 import { SpoolCounters } from './spool-counters.js';
@@ -86,10 +86,12 @@ export class Spool implements BatchQueue {
       if (this.counters.diskWritable === false) disk.reopen();
       for (; next < batches.length; next++) {
         const lines = batches[next];
-        const frame = encodeFrame(lines);
+        // Joined once: the frame is encoded from it and the body cache keeps it for sending.
+        const body = lines.join('\n');
+        const frame = encodeFrameBody(body, lines.length);
         if (!this.makeRoom(disk, frame.length, lines.length)) continue;
         const at = await disk.write(lines, frame);
-        writing.push({ lines: lines.length, bytes: at.bytes, seq: at.seq, offset: at.offset, cached: lines.join('\n') });
+        writing.push({ lines: lines.length, bytes: at.bytes, seq: at.seq, offset: at.offset, cached: body });
       }
       await disk.sync();
       if (this.counters.diskWritable === false) this.log.info('spool: the spool directory is writable again', { dir: disk.dir });
