@@ -8,7 +8,7 @@ import type { Row } from '../../model.js';
 import { existsSync } from 'node:fs';
 import { BlockDevices } from '../block-devices.js';
 import { isDue } from './read-helpers.js';
-import { parseBlkioV1, type BlkioOps } from '../parsers/blkio-v1.js';
+import { parseBlkioV1, type BlkioOps, type BlkioV1Stats } from '../parsers/blkio-v1.js';
 import { parseIoStat } from '../parsers/io-stat.js';
 
 export const BLKIO_MEASUREMENT = 'docker_container_blkio';
@@ -45,6 +45,12 @@ interface V1Files {
   idle?: boolean;
   /** When every source was last read. */
   fullAt?: bigint;
+  /**
+   * Each source file's last text and its parse: an idle container's files read the same tick
+   * after tick, and parsing them again made ~2 KB of strings, maps and BigInts per container.
+   * The parses are only read (rows and totals are built afresh), so they can be handed out again.
+   */
+  parsed: Map<string, { text: string; stats: BlkioV1Stats }>;
 }
 
 /** Every source is read again at least this often (60 s). */
@@ -56,7 +62,7 @@ interface DeviceIo {
 }
 
 const ZERO: BlkioOps = Object.freeze({ read: 0n, write: 0n, total: 0n });
-const NO_DEVICES: ReturnType<typeof parseBlkioV1> = Object.freeze({ devices: new Map<string, BlkioOps>(), malformed: 0 });
+const NO_DEVICES: BlkioV1Stats = Object.freeze({ devices: new Map<string, BlkioOps>(), malformed: 0 });
 
 /** Which source files this cgroup has, probed once (a file missing on this kernel is not an error). */
 function probeV1(dir: string): V1Files {
@@ -68,7 +74,16 @@ function probeV1(dir: string): V1Files {
     sources.push([`${dir}/${found[0]}`, `${dir}/${found[1]}`]);
     layers.push(layer);
   }
-  return { dir, sources, layers };
+  return { dir, sources, layers, parsed: new Map() };
+}
+
+/** parseBlkioV1(text), or the last parse of `path` when its text is unchanged. */
+function parseSource(files: V1Files, path: string, text: string): BlkioV1Stats {
+  const last = files.parsed.get(path);
+  if (last !== undefined && last.text === text) return last.stats;
+  const stats = parseBlkioV1(text);
+  files.parsed.set(path, { text, stats });
+  return stats;
 }
 
 function populated(d: DeviceIo): boolean {
@@ -145,11 +160,11 @@ export function createBlkioCollector(): Collector<BlkioState> {
       return undefined;
     }
     let all = (files.chosen === undefined && !files.idle) || isDue(files.fullAt, ctx.monotonicNs, FULL_READ_NS);
-    let read = readSources(ctx, all ? files.sources : files.idle ? [watched(files)] : files.chosen!);
+    let read = readSources(ctx, files, all ? files.sources : files.idle ? [watched(files)] : files.chosen!);
     // The first device of an idle container: every source, so that it is taken from the right one.
     if (!all && files.idle && read.chosen.size > 0) {
       all = true;
-      read = readSources(ctx, files.sources);
+      read = readSources(ctx, files, files.sources);
     }
     const { chosen, from, readable, malformed } = read;
     if (malformed > 0) ctx.errors.count(NAME, 'malformed', malformed);
@@ -179,7 +194,7 @@ export function createBlkioCollector(): Collector<BlkioState> {
    * Reads `sources` in priority order: per device the first populated one (`from`: its index).
    * Malformed lines are returned, not counted: a source may be read twice in a tick.
    */
-  function readSources(ctx: CollectorContext, sources: ReadonlyArray<readonly [string, string]>) {
+  function readSources(ctx: CollectorContext, files: V1Files, sources: ReadonlyArray<readonly [string, string]>) {
     const chosen = new Map<string, DeviceIo>();
     const from = new Map<string, number>();
     let readable = 0;
@@ -188,9 +203,9 @@ export function createBlkioCollector(): Collector<BlkioState> {
       const [bytesPath, iosPath] = sources[s];
       const bytesText = ctx.read(bytesPath);
       if (bytesText === undefined) continue;
-      const bytes = parseBlkioV1(bytesText);
+      const bytes = parseSource(files, bytesPath, bytesText);
       // Both files list the same devices (one line set per blkg): no device in one, none in the other.
-      const ios = bytes.devices.size === 0 && bytes.malformed === 0 ? NO_DEVICES : readIos(ctx, iosPath);
+      const ios = bytes.devices.size === 0 && bytes.malformed === 0 ? NO_DEVICES : readIos(ctx, files, iosPath);
       if (!ios) continue;
       readable++;
       malformed += bytes.malformed + ios.malformed;
@@ -200,9 +215,9 @@ export function createBlkioCollector(): Collector<BlkioState> {
     return { chosen, from, readable, malformed };
   }
 
-  function readIos(ctx: CollectorContext, path: string): ReturnType<typeof parseBlkioV1> | undefined {
+  function readIos(ctx: CollectorContext, files: V1Files, path: string): BlkioV1Stats | undefined {
     const text = ctx.read(path);
-    return text === undefined ? undefined : parseBlkioV1(text);
+    return text === undefined ? undefined : parseSource(files, path, text);
   }
 
   function readV2(ctx: CollectorContext, dir: string): Map<string, DeviceIo> | undefined {

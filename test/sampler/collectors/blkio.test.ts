@@ -179,6 +179,36 @@ test('v1, no I/O yet: a bytes file that lists no device spares the read of its i
   }
 });
 
+test('v1: a file read unchanged gives the same rows tick after tick, malformed lines counted each tick, earlier rows untouched', () => {
+  const { root, dir } = blkioDir({
+    'blkio.throttle.io_service_bytes_recursive': rw('8:0', 4096, 0) + 'garbage line\nTotal 4096\n',
+    'blkio.throttle.io_serviced_recursive': rw('8:0', 1, 0) + 'Total 1\n',
+  });
+  try {
+    const { h, tick } = clockedTicks(root);
+    const malformed = () => h.errors.entries().find(([, reason]) => reason === 'malformed')?.[2] ?? 0;
+    const before = malformed();
+    const first = tick(0n);
+    const expected = [
+      [{ device: '8:0' }, fields(4096n, 0n, 4096n, 1n, 0n, 1n)],
+      [{ device: 'total' }, fields(4096n, 0n, 4096n, 1n, 0n, 1n)],
+    ];
+    assert.deepEqual(first, expected);
+    assert.deepEqual(tick(10n), expected);
+    assert.equal(malformed() - before, 2);
+    writeFileSync(`${dir}/blkio.throttle.io_service_bytes_recursive`, rw('8:0', 8192, 512) + 'Total 8704\n');
+    writeFileSync(`${dir}/blkio.throttle.io_serviced_recursive`, rw('8:0', 2, 1) + 'Total 3\n');
+    assert.deepEqual(tick(20n), [
+      [{ device: '8:0' }, fields(8192n, 512n, 8704n, 2n, 1n, 3n)],
+      [{ device: 'total' }, fields(8192n, 512n, 8704n, 2n, 1n, 3n)],
+    ]);
+    assert.deepEqual(first, expected);
+    assert.equal(malformed() - before, 2);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('v1: once every device is populated, only its source is read; the others again every 60 s', () => {
   const { root, dir } = blkioDir({
     'blkio.bfq.io_service_bytes_recursive': rw('8:0', 4096, 8192) + 'Total 12288\n',
