@@ -15,13 +15,26 @@ export interface FileOutput extends OutputBase {
   path: string;
 }
 
+/**
+ * `body` and its closing newline as one buffer, encoded straight from the body: `body + '\n'`
+ * made a second copy of the whole batch on the JavaScript heap, to be
+ * encoded again, and a daemon that allocates less between ticks has fewer fresh pages to fault in.
+ */
+export function withNewline(body: string): Buffer {
+  const bytes = Buffer.byteLength(body, 'utf8');
+  const buf = Buffer.allocUnsafe(bytes + 1);
+  buf.write(body, 0, bytes, 'utf8');
+  buf[bytes] = 0x0a;
+  return buf;
+}
+
 export class StdoutSender implements Sender {
   readonly target = 'stdout';
   constructor(private readonly stream: Writable = process.stdout) {}
 
   send(body: string): Promise<SendOutcome> {
     return new Promise((resolve) => {
-      this.stream.write(body + '\n', (err) => resolve(err ? { kind: 'other', message: `cannot write to stdout: ${err.message}` } : { kind: 'ok' }));
+      this.stream.write(withNewline(body), (err) => resolve(err ? { kind: 'other', message: `cannot write to stdout: ${err.message}` } : { kind: 'ok' }));
     });
   }
 
@@ -40,7 +53,7 @@ export class FileSender implements Sender {
   async send(body: string): Promise<SendOutcome> {
     try {
       this.handle ??= await open(this.path, 'a');
-      await this.handle.write(body + '\n');
+      await this.handle.write(withNewline(body));
       return { kind: 'ok' };
     } catch (err) {
       // Reopen next time: the file may have been rotated away or its disk freed.

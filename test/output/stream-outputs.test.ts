@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { FileOutput, StdoutOutput } from '../../src/config/schema.js';
 import { Output } from '../../src/output/output.js';
-import { StdoutSender } from '../../src/output/stream-senders.js';
+import { FileSender, StdoutSender, withNewline } from '../../src/output/stream-senders.js';
 import { captureLog } from '../spool/log-capture.js';
 import { tempSpool } from './helpers.js';
 
@@ -93,5 +93,23 @@ test('the hand-offs of one tick reach the spool in one append, every line once a
   } finally {
     await out.close();
     spool.cleanup();
+  }
+});
+
+test('a batch is written as its UTF-8 bytes and one newline, multi-byte text included', async () => {
+  const body = 'm,host=bücher v=1i 1\nm,host=東京 s="ä\\"b" 2';
+  const buf = withNewline(body);
+  assert.deepEqual(buf, Buffer.from(body + '\n', 'utf8'));
+  assert.deepEqual(withNewline(''), Buffer.from('\n'));
+
+  const dir = mkdtempSync(join(tmpdir(), 'cgflux-file-'));
+  try {
+    const sender = new FileSender(join(dir, 'out.lp'));
+    assert.deepEqual(await sender.send(body), { kind: 'ok' });
+    assert.deepEqual(await sender.send('m v=2i 3'), { kind: 'ok' });
+    await sender.close();
+    assert.equal(readFileSync(join(dir, 'out.lp'), 'utf8'), `${body}\nm v=2i 3\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
