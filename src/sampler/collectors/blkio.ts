@@ -7,7 +7,7 @@ import { defineCollector, type Collector, type CollectorContext } from '../colle
 import type { Row } from '../../model.js';
 import { existsSync } from 'node:fs';
 import { BlockDevices } from '../block-devices.js';
-import { isDue } from './read-helpers.js';
+import { isDue, type FromText } from './read-helpers.js';
 import { parseBlkioV1, type BlkioOps, type BlkioV1Stats } from '../parsers/blkio-v1.js';
 import { parseIoStat } from '../parsers/io-stat.js';
 
@@ -50,7 +50,7 @@ interface V1Files {
    * after tick, and parsing them again made ~2 KB of strings, maps and BigInts per container.
    * The parses are only read (rows and totals are built afresh), so they can be handed out again.
    */
-  parsed: Map<string, { text: string; stats: BlkioV1Stats }>;
+  parsed: Map<string, FromText<BlkioV1Stats>>;
 }
 
 /** Every source is read again at least this often (60 s). */
@@ -80,10 +80,10 @@ function probeV1(dir: string): V1Files {
 /** parseBlkioV1(text), or the last parse of `path` when its text is unchanged. */
 function parseSource(files: V1Files, path: string, text: string): BlkioV1Stats {
   const last = files.parsed.get(path);
-  if (last !== undefined && last.text === text) return last.stats;
-  const stats = parseBlkioV1(text);
-  files.parsed.set(path, { text, stats });
-  return stats;
+  if (last !== undefined && last.text === text) return last.value;
+  const value = parseBlkioV1(text);
+  files.parsed.set(path, { text, value });
+  return value;
 }
 
 function populated(d: DeviceIo): boolean {
