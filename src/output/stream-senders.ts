@@ -16,9 +16,9 @@ export interface FileOutput extends OutputBase {
 }
 
 /**
- * `body` and its closing newline as one buffer, encoded straight from the body: `body + '\n'`
- * made a second copy of the whole batch on the JavaScript heap, to be
- * encoded again, and a daemon that allocates less between ticks has fewer fresh pages to fault in.
+ * `body` and its closing newline as one buffer, encoded straight from the body. `body + '\n'`
+ * made a second, flattened copy of the whole batch on the JavaScript heap before encoding it, and
+ * every page V8 allocates between ticks is faulted in afresh (docs/performance.md).
  */
 export function withNewline(body: string): Buffer {
   const bytes = Buffer.byteLength(body, 'utf8');

@@ -35,7 +35,7 @@ export function encodeFrame(lines: readonly string[]): Buffer {
 /**
  * The frame of a batch already joined (`lines` lines separated by newlines): the body is encoded
  * straight into the frame, without a payload buffer copied over, and the caller keeps the one
- * joined string for its cache (a tick's batch is ~70 KB at 50 containers).
+ * joined string for its body cache.
  */
 export function encodeFrameBody(body: string, lines: number): Buffer {
   const payloadBytes = Buffer.byteLength(body, 'utf8');

@@ -77,7 +77,10 @@ function probeV1(dir: string): V1Files {
   return { dir, sources, layers, parsed: new Map() };
 }
 
-/** parseBlkioV1(text), or the last parse of `path` when its text is unchanged. */
+/**
+ * parseBlkioV1(text), or the last parse of `path` when its text is unchanged. Not readReusing():
+ * a source may be read twice in a tick and its malformed lines are counted once, by readV1.
+ */
 function parseSource(files: V1Files, path: string, text: string): BlkioV1Stats {
   const last = files.parsed.get(path);
   if (last !== undefined && last.text === text) return last.value;
